@@ -1,0 +1,31 @@
+// What the runner asks of the embedded engine. The engine's CLI (`engine/cli.ts`, a `k6 run`
+// look-alike) and the runner both go through `runEmbedded` (engine/index.ts).
+import type { SampleSink } from './samples';
+
+export interface EmbeddedRunOptions {
+  /** Path of a compiled k6 bundle (CommonJS, es2017), e.g. dist/k6/agents.js. */
+  bundlePath: string;
+  /** What the script sees as `__ENV`. */
+  env: Record<string, string>;
+  /** k6 options that override the script's exported `options` (as k6's CLI flags and --config do). */
+  optionOverrides?: Record<string, unknown>;
+  /** Worker threads splitting the run by execution segments; default: available cores. */
+  workers?: number;
+  /** Receives every sample as k6 `--out json` objects, in batches. */
+  onSamples: SampleSink;
+  /** Script console output and engine warnings, one line each. */
+  onLog?: (level: 'debug' | 'info' | 'warn' | 'error', line: string) => void;
+  /** Aborting stops the run as k6 does on SIGINT: graceful stop, teardown, summary. */
+  signal?: AbortSignal;
+}
+
+export interface EmbeddedRunResult {
+  /** k6's exit codes: 0, 99 thresholds, 104 invalid config, 107 script exception, 108 aborted. */
+  exitCode: number;
+  /** The data handed to handleSummary (k6's shape: metrics, root_group, options, state). */
+  summary: unknown;
+  /** Files returned by handleSummary, already written or to be written by the caller. */
+  summaryFiles?: Record<string, string>;
+}
+
+export type RunEmbedded = (options: EmbeddedRunOptions) => Promise<EmbeddedRunResult>;
