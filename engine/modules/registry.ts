@@ -1,0 +1,24 @@
+// The per-VU `require`: each VU gets its own instance of every k6 module it imports.
+import type { VU } from '../vu';
+import { createExecutionModule } from './execution';
+import { createHttpModule } from './http';
+import { createK6Module } from './k6';
+import { createMetricsModule } from './metrics';
+import { createTimersModule } from './timers';
+
+const FACTORIES: Record<string, (vu: VU) => object> = {
+  k6: createK6Module,
+  'k6/http': createHttpModule,
+  'k6/metrics': createMetricsModule,
+  'k6/execution': createExecutionModule,
+  'k6/timers': createTimersModule,
+  'k6/experimental/timers': createTimersModule,
+};
+
+export function createModule(name: string, vu: VU): object {
+  const factory = FACTORIES[name];
+  if (factory === undefined) {
+    throw new Error(`unknown module: ${name} (the embedded engine provides ${Object.keys(FACTORIES).join(', ')})`);
+  }
+  return factory(vu);
+}

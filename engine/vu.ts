@@ -1,0 +1,236 @@
+// One virtual user: its instance of the bundle, its k6 module instances, and the life of an
+// iteration (which, as in k6, lasts until the function's promise settles AND the VU's event loop
+// has no pending timers or requests).
+import type { BundleScope, CompiledBundle } from './bundle';
+import { makeConsole } from './console';
+import type { InstanceContext, ScenarioRuntime } from './context';
+import { describeScriptError, TestAbortError } from './errors';
+import type { MetricInfo } from './metrics';
+import { createModule } from './modules/registry';
+import type { SampleTags } from './samples';
+import { formatTime, nowMs } from './time';
+
+export type IterationFn = (data: unknown) => unknown;
+
+/** How an iteration ended; `full` iterations count in `iterations` and `iteration_duration`. */
+export interface IterationOutcome {
+  full: boolean;
+  aborted: boolean;
+}
+
+export class VU implements BundleScope {
+  iter = 0;
+  env: Record<string, string>;
+  exports: Record<string, unknown> = {};
+  /** True while the init context runs: metrics may only be declared then. */
+  inInit = true;
+  scenario: ScenarioRuntime | null = null;
+  /** Tags of the running iteration: options tags, scenario tags, scenario, group. */
+  tags: SampleTags;
+  groupPath = '';
+  iterationsInInstance = 0;
+  iterationInScenario = 0;
+  iterationInTest = 0;
+  iterationInScenarioInstance = 0;
+  sent = 0;
+  received = 0;
+  /** Open timers and requests; the iteration ends when this drops to zero. */
+  private pending = 0;
+  private onIdle: (() => void) | null = null;
+  timers: Map<number, NodeJS.Timeout> | null = null;
+  private nextTimerId = 1;
+  /** In-flight requests, aborted when the iteration ends or is interrupted. */
+  inflight: Set<{ abort(reason: Error): void }> | null = null;
+  /** Bumped whenever an iteration ends, so stale callbacks of an interrupted one do nothing. */
+  generation = 0;
+  private finish: ((outcome: IterationOutcome) => void) | null = null;
+  private modules: Map<string, unknown> | null = null;
+
+  constructor(
+    readonly ctx: InstanceContext,
+    readonly idInInstance: number,
+    readonly idInTest: number,
+  ) {
+    this.env = ctx.baseEnv;
+    this.tags = ctx.optionTags;
+  }
+
+  /** Runs the bundle's init code for this VU. Throws script errors as they are. */
+  init(bundle: CompiledBundle): void {
+    const module = { exports: {} as Record<string, unknown> };
+    const require = (name: string): unknown => this.require(name);
+    bundle.fn.call(undefined, require, module, module.exports, this.idInTest, makeConsole(this.ctx.log), this, bundle.open);
+    this.exports = module.exports;
+    this.inInit = false;
+  }
+
+  require(name: string): unknown {
+    const cache = (this.modules ??= new Map());
+    let mod = cache.get(name);
+    if (mod === undefined) {
+      mod = createModule(name, this);
+      cache.set(name, mod);
+    }
+    return mod;
+  }
+
+  /** Points with the VU's current tags (plus `extra`). */
+  emit(metric: MetricInfo, value: number, extra?: Record<string, unknown>): void {
+    let tags = this.currentTags();
+    if (extra !== undefined && extra !== null) {
+      tags = { ...tags };
+      for (const [k, v] of Object.entries(extra)) tags[k] = String(v);
+    }
+    this.ctx.emitter.push(metric, value, tags, formatTime(nowMs()));
+  }
+
+  currentTags(): SampleTags {
+    if (this.tags.group === this.groupPath) return this.tags;
+    return { ...this.tags, group: this.groupPath };
+  }
+
+  activate(scenario: ScenarioRuntime): void {
+    this.scenario = scenario;
+    this.env = scenario.env;
+    this.tags = scenario.tags;
+    this.iterationInScenario = 0;
+  }
+
+  // --- the VU's event loop: timers and requests keep an iteration alive --------------------
+
+  hold(): number {
+    this.pending++;
+    return this.generation;
+  }
+
+  release(gen: number): void {
+    if (gen !== this.generation) return;
+    this.pending--;
+    if (this.pending === 0 && this.onIdle !== null) {
+      const cb = this.onIdle;
+      this.onIdle = null;
+      cb();
+    }
+  }
+
+  addTimer(fn: () => void, ms: number, repeat: boolean): number {
+    const id = this.nextTimerId++;
+    const gen = this.hold();
+    const timers = (this.timers ??= new Map());
+    const run = (): void => {
+      if (gen !== this.generation) return;
+      if (!repeat) {
+        timers.delete(id);
+      }
+      try {
+        fn();
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+      if (!repeat) this.release(gen);
+    };
+    timers.set(id, repeat ? setInterval(run, ms) : setTimeout(run, ms));
+    return id;
+  }
+
+  clearTimer(id: unknown): void {
+    if (typeof id !== 'number' || this.timers === null) return;
+    const t = this.timers.get(id);
+    if (t === undefined) return;
+    clearTimeout(t);
+    this.timers.delete(id);
+    this.release(this.generation);
+  }
+
+  /** An uncaught exception in a timer callback or the iteration: k6 logs it and ends the iteration. */
+  fail(err: unknown): void {
+    if (err instanceof TestAbortError) {
+      this.ctx.abortTest(err.reason);
+      this.end({ full: false, aborted: true });
+      return;
+    }
+    const scen = this.scenario?.config;
+    const where = scen === undefined ? '' : ` executor=${scen.executor} scenario=${scen.name}`;
+    this.ctx.log('error', `Uncaught (in promise) ${describeScriptError(err)}${where}`);
+    this.end({ full: true, aborted: false });
+  }
+
+  private end(outcome: IterationOutcome): void {
+    const finish = this.finish;
+    if (finish === null) return;
+    this.finish = null;
+    this.generation++;
+    this.pending = 0;
+    this.onIdle = null;
+    if (this.timers !== null && this.timers.size > 0) {
+      for (const [id, t] of this.timers) {
+        clearTimeout(t);
+        if (outcome.full && !outcome.aborted) this.ctx.log('warn', `setTimeout ${id} was stopped because the VU iteration was interrupted`);
+      }
+      this.timers.clear();
+    }
+    if (this.inflight !== null && this.inflight.size > 0) {
+      const reqs = [...this.inflight];
+      this.inflight.clear();
+      for (const r of reqs) r.abort(new Error('request aborted: the VU iteration ended'));
+    }
+    finish(outcome);
+  }
+
+  /** Stops the running iteration now (gracefulStop ran out): it does not count as full. */
+  interrupt(): void {
+    this.end({ full: false, aborted: false });
+  }
+
+  /**
+   * Runs one iteration. Never rejects: script errors are logged as k6 does. Emits data_sent,
+   * data_received and, for full iterations, iteration_duration and iterations.
+   */
+  runIteration(fn: IterationFn, data: unknown): Promise<IterationOutcome> {
+    const scenario = this.scenario;
+    this.iter = this.iterationInScenario;
+    this.iterationInTest = scenario === null ? 0 : scenario.nextIterationInTest();
+    this.iterationInScenarioInstance = scenario === null ? 0 : scenario.iterationsInInstance++;
+    this.sent = 0;
+    this.received = 0;
+    this.groupPath = '';
+    const start = nowMs();
+    const done = new Promise<IterationOutcome>((resolve) => {
+      this.finish = resolve;
+    });
+    const gen = this.generation;
+    const settle = (): void => {
+      if (gen !== this.generation) return;
+      if (this.pending === 0) this.end({ full: true, aborted: false });
+      else this.onIdle = () => this.end({ full: true, aborted: false });
+    };
+    try {
+      const result = fn(data);
+      if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+        (result as PromiseLike<unknown>).then(settle, (err: unknown) => {
+          if (gen === this.generation) this.fail(err);
+        });
+      } else settle();
+    } catch (err) {
+      this.fail(err);
+    }
+    return done.then((outcome) => {
+      this.iterationInScenario++;
+      this.iterationsInInstance++;
+      const end = nowMs();
+      const time = formatTime(end);
+      const tags = this.tags;
+      const em = this.ctx.emitter;
+      const reg = this.ctx.registry;
+      em.push(reg.get('data_sent') as MetricInfo, this.sent, tags, time);
+      em.push(reg.get('data_received') as MetricInfo, this.received, tags, time);
+      if (outcome.full) {
+        this.ctx.counters.iterationsCompleted++;
+        em.push(reg.get('iteration_duration') as MetricInfo, end - start, tags, time);
+        em.push(reg.get('iterations') as MetricInfo, 1, tags, time);
+      } else this.ctx.counters.iterationsInterrupted++;
+      return outcome;
+    });
+  }
+}

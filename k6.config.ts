@@ -1,0 +1,125 @@
+// fleetload's configuration: every default in one place. A run takes `base`, lays the chosen
+// profile over it, then the CLI flags over that; runner/config validates the result (each error
+// names its path, e.g. `profiles.nightly.agent.heartbeatIntervalS`) and turns it into k6 options.
+// SLO numbers follow ../shared/reference/slos.md (Kubernetes SIG-scalability and Karmada).
+import type { AgentPlan, ApiLoadPlan, RolloutPlan, SliName } from './scenarios/lib/plan';
+
+export interface SloSpec {
+  /** Percentile judged, 0 < p <= 100. */
+  percentile: number;
+  /** The objective: the percentile must be at or under this many milliseconds. */
+  thresholdMs: number;
+  /** Whether samples inside the warm-up window count (API latency excludes them, as clusterloader2 does). */
+  warmupApplies: boolean;
+  description: string;
+}
+
+export interface BaseConfig {
+  clusters: number;
+  /** Run length as `30s`, `10m`, `1h`. */
+  duration: string;
+  /** Agents each VU runs as async loops; 0 lets the runner choose from --clusters. */
+  agentsPerVu: number;
+  /** Samples in this first part of the run are left out of the API latency verdicts. */
+  sloWarmup: string;
+  agent: AgentPlan;
+  rollout: RolloutPlan;
+  apiLoad: ApiLoadPlan;
+  slos: Record<SliName, SloSpec>;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+export interface ProfileSpec extends DeepPartial<BaseConfig> {
+  description: string;
+}
+
+export const PROFILE_NAMES = ['smoke', 'nightly', 'scale-10k', 'scale-100k', 'scale-1m'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+export interface FleetloadConfig {
+  defaultProfile: ProfileName;
+  base: BaseConfig;
+  profiles: Record<ProfileName, ProfileSpec>;
+}
+
+const config: FleetloadConfig = {
+  defaultProfile: 'smoke',
+  base: {
+    clusters: 100,
+    duration: '60s',
+    agentsPerVu: 0,
+    sloWarmup: '0s',
+    agent: {
+      // Kubernetes node leases renew every 10 s; OCM renews a 60 s lease with 25 % jitter.
+      heartbeatIntervalS: 10,
+      heartbeatJitter: 0.25,
+      deployments: { mode: 'watch', pollIntervalS: 15, watchTimeoutS: 30 },
+      nodesPerCluster: 3,
+      healthIntervalS: 0,
+      namespaces: 4,
+      labels: { region: ['eu-west', 'us-east', 'ap-south', 'sa-east'], tier: ['edge', 'store', 'factory'] },
+      registrationRatePerS: 500,
+      registrationWaitS: 10,
+      backoff: { baseMs: 500, maxMs: 30_000, jitter: 1 },
+      applyMs: { min: 20, max: 200 },
+      applyFailureRate: 0,
+      eventMessageBytes: 120,
+    },
+    rollout: {
+      count: 1,
+      // 0 = as soon as the whole fleet should have registered (clusters / registration rate + 5 s).
+      startAfterS: 0,
+      intervalS: 15,
+      selector: '',
+      payloadBytes: 4096,
+      timeoutS: 60,
+    },
+    apiLoad: { getPerS: 5, listNamespacePerS: 1, listClusterPerS: 0.2, patchPerS: 2, pageSize: 500 },
+    slos: {
+      'api-mutating': { percentile: 99, thresholdMs: 1000, warmupApplies: true, description: 'Mutating API calls (POST, PUT, PATCH, DELETE of one object)' },
+      'api-read-resource': { percentile: 99, thresholdMs: 1000, warmupApplies: true, description: 'Read of one object (scope: resource)' },
+      'api-read-namespace': { percentile: 99, thresholdMs: 5000, warmupApplies: true, description: 'List within a namespace (scope: namespace)' },
+      'api-read-cluster': { percentile: 99, thresholdMs: 30_000, warmupApplies: true, description: 'List across the fleet (scope: cluster)' },
+      registration: { percentile: 99, thresholdMs: 10_000, warmupApplies: false, description: 'Cluster registration: first register call to Ready' },
+      distribution: { percentile: 99, thresholdMs: 2000, warmupApplies: false, description: 'Resource distribution: bundle created to the agent reporting it Ready' },
+    },
+  },
+  profiles: {
+    smoke: { description: 'A minute with a hundred agents: does the path work at all?' },
+    nightly: {
+      description: 'The nightly CI job: 5,000 agents for 10 minutes, three rollouts, API load, SLOs judged after a 2-minute warm-up.',
+      clusters: 5000,
+      duration: '10m',
+      sloWarmup: '2m',
+      rollout: { count: 3, intervalS: 120, selector: '' },
+    },
+    'scale-10k': {
+      description: '10,000 agents for 5 minutes with a 10 s heartbeat (1,000 renewals/s).',
+      clusters: 10_000,
+      duration: '5m',
+      sloWarmup: '1m',
+      rollout: { count: 2, intervalS: 60, selector: 'region=eu-west' },
+    },
+    'scale-100k': {
+      description: '100,000 agents, OCM-like 60 s leases, registered at 1,000/s.',
+      clusters: 100_000,
+      duration: '5m',
+      sloWarmup: '2m',
+      agent: { heartbeatIntervalS: 60, registrationRatePerS: 1000, nodesPerCluster: 1, registrationWaitS: 30 },
+      rollout: { count: 1, selector: 'tier=edge', timeoutS: 90 },
+      apiLoad: { listClusterPerS: 0.05 },
+    },
+    'scale-1m': {
+      description: 'A million agents checking in like Fleet agents (every 5 min); needs several engine instances.',
+      clusters: 1_000_000,
+      duration: '30m',
+      sloWarmup: '5m',
+      agent: { heartbeatIntervalS: 300, registrationRatePerS: 2000, nodesPerCluster: 1, registrationWaitS: 60 },
+      rollout: { count: 1, selector: 'region=eu-west,tier=edge', timeoutS: 300 },
+      apiLoad: { listClusterPerS: 0.01 },
+    },
+  },
+};
+
+export default config;

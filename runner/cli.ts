@@ -1,0 +1,69 @@
+// The fleetload command line. `npm run scale -- FLAGS` is `fleetload run FLAGS`.
+import { Command, CommanderError, Option } from 'commander';
+import { PROFILE_NAMES } from '../k6.config';
+import { ENGINE_CHOICES, type RunFlags } from './config/resolve';
+import { EXIT, FleetloadError, errorMessage } from './errors';
+import { packageRoot } from './root';
+import { runScale } from './run';
+
+const EXIT_HELP = `
+Exit codes:
+  0    every SLO met
+  1    an SLO was breached (a finding about the target, not a harness failure)
+  2    bad usage or configuration (the message names the flag or field)
+  3    the target or the engine failed
+  130  interrupted (Ctrl-C / SIGTERM); the partial report is still written`;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`fleetload: ${message}\n`);
+  process.exit(code);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('fleetload')
+    .description('Scale-test harness for multi-cluster control planes')
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('run', { isDefault: true })
+    .description('Run the virtual agent fleet against a target, judge the SLOs and write reports/<run-id>/')
+    .option('--clusters <n>', 'virtual clusters (agents) in the fleet')
+    .addOption(new Option('--profile <name>', 'profile from k6.config.ts').choices([...PROFILE_NAMES]))
+    .option('--duration <d>', 'run length, e.g. 60s, 10m')
+    .option('--target <url>', 'control plane to load (default: start the built-in simulator on a free loopback port)')
+    .addOption(new Option('--engine <engine>', 'load engine: real k6 if found, else embedded').choices([...ENGINE_CHOICES]).default('auto'))
+    .option('--agents-per-vu <n>', 'agents each VU runs as async loops (default: chosen from --clusters)')
+    .option('--slo-warmup <d>', 'leave the first part of the run out of the API latency SLOs, e.g. 5m')
+    .option('--metrics-addr <host:port>', 'where the Prometheus exporter listens', '127.0.0.1:9464')
+    .option('--no-metrics', 'do not start the Prometheus exporter')
+    .option('--run-id <id>', 'name of this run (default: timestamp and random suffix)')
+    .option('--release <label>', 'release label of the target, carried into metrics and reports', 'dev')
+    .option('--reports-dir <dir>', 'where reports/<run-id>/ go', 'reports')
+    .option('--registration-token <token>', 'the target\'s registration token')
+    .option('--operator-token <token>', 'the target\'s operator token')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (flags: RunFlags) => {
+      const { exitCode } = await runScale(flags, { root: packageRoot(), say: (l) => process.stdout.write(`${l}\n`) });
+      process.exitCode = exitCode;
+    });
+  program.addHelpText('after', EXIT_HELP);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+      fail(err.message.replace(/^error: /, ''), EXIT.usage);
+    }
+    if (err instanceof FleetloadError) fail(err.message, err.exitCode);
+    fail(`unexpected failure: ${errorMessage(err)}`, EXIT.targetOrEngine);
+  }
+}
+
+await main(process.argv);

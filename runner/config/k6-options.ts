@@ -1,0 +1,105 @@
+// The resolved plan as k6 `options`: one scenario per job (agents, operator rollouts, API load)
+// and thresholds derived from the SLOs, so that real k6 judges them too. The scenarios read this
+// object from __ENV.FLEETLOAD_OPTIONS, which makes the runner's plan the script's own options.
+import type { SliName } from '../../scenarios/lib/plan';
+import { SLI_METRIC } from '../../scenarios/lib/sli';
+import { formatK6Duration } from './duration';
+import type { RunPlan } from './resolve';
+
+export interface K6Scenario {
+  executor: string;
+  exec: string;
+  startTime?: string;
+  gracefulStop?: string;
+  vus?: number;
+  iterations?: number;
+  maxDuration?: string;
+  rate?: number;
+  timeUnit?: string;
+  duration?: string;
+  preAllocatedVUs?: number;
+  maxVUs?: number;
+  tags?: Record<string, string>;
+}
+
+export interface K6Options {
+  scenarios: Record<string, K6Scenario>;
+  thresholds: Record<string, string[]>;
+  summaryTrendStats: string[];
+  setupTimeout?: string;
+  /** Keep k6 from sending usage reports: these machines (and many CI runners) have no way out. */
+  noUsageReport: boolean;
+  discardResponseBodies?: boolean;
+}
+
+/** Time an agent loop may take past its deadline to finish the request it is in. */
+export const AGENT_GRACE_S = 15;
+
+/** A rate per second as k6's (rate, timeUnit) pair, so that 0.2/s becomes 1 per 5 s. */
+export function arrivalRate(perSecond: number): { rate: number; timeUnit: string } {
+  if (perSecond >= 1) return { rate: Math.round(perSecond), timeUnit: '1s' };
+  return { rate: 1, timeUnit: formatK6Duration(Math.round(1 / perSecond)) };
+}
+
+export function thresholdsFor(plan: Pick<RunPlan, 'slos'>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [sli, slo] of Object.entries(plan.slos) as [SliName, RunPlan['slos'][SliName]][]) {
+    const p = Number.isInteger(slo.percentile) ? String(slo.percentile) : slo.percentile.toFixed(2).replace(/0+$/, '');
+    out[SLI_METRIC[sli]] = [`p(${p})<=${slo.thresholdMs}`];
+  }
+  return out;
+}
+
+export function k6OptionsFor(plan: RunPlan): K6Options {
+  const { scenario } = plan;
+  const scenarios: Record<string, K6Scenario> = {
+    agents: {
+      executor: 'per-vu-iterations',
+      exec: 'agents',
+      vus: plan.vus,
+      iterations: 1,
+      // Every agent loop ends itself at durationS; maxDuration is only the backstop.
+      maxDuration: formatK6Duration(plan.durationS + AGENT_GRACE_S),
+      gracefulStop: '5s',
+    },
+  };
+  const loadStart = scenario.rollout.startAfterS;
+  const loadWindow = plan.durationS - loadStart;
+  if (scenario.rollout.count > 0 && loadWindow > 0) {
+    scenarios.rollout = {
+      executor: 'per-vu-iterations',
+      exec: 'rollout',
+      vus: 1,
+      iterations: 1,
+      startTime: formatK6Duration(loadStart),
+      maxDuration: formatK6Duration(loadWindow + AGENT_GRACE_S),
+      gracefulStop: '5s',
+    };
+  }
+  const kinds = [
+    ['api-get', 'apiGet', scenario.apiLoad.getPerS],
+    ['api-list-namespace', 'apiListNamespace', scenario.apiLoad.listNamespacePerS],
+    ['api-list-cluster', 'apiListCluster', scenario.apiLoad.listClusterPerS],
+    ['api-patch', 'apiPatch', scenario.apiLoad.patchPerS],
+  ] as const;
+  for (const [name, exec, perSecond] of kinds) {
+    if (perSecond <= 0 || loadWindow <= 0) continue;
+    scenarios[name] = {
+      executor: 'constant-arrival-rate',
+      exec,
+      ...arrivalRate(perSecond),
+      duration: formatK6Duration(loadWindow),
+      startTime: formatK6Duration(loadStart),
+      preAllocatedVUs: Math.max(1, Math.ceil(perSecond)),
+      maxVUs: Math.max(2, Math.ceil(perSecond * 4)),
+      gracefulStop: '10s',
+    };
+  }
+  return {
+    scenarios,
+    thresholds: thresholdsFor(plan),
+    summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(99)', 'max', 'count'],
+    setupTimeout: '60s',
+    noUsageReport: true,
+  };
+}

@@ -1,0 +1,220 @@
+// base config ← profile ← CLI flags, validated up front (every problem with its path), then frozen.
+import { randomBytes } from 'node:crypto';
+import type { BaseConfig, FleetloadConfig, ProfileName, SloSpec } from '../../k6.config';
+import { PROFILE_NAMES } from '../../k6.config';
+import type { ScenarioPlan, SliName } from '../../scenarios/lib/plan';
+import { ConfigError, UsageError } from '../errors';
+import { parseDurationSeconds } from './duration';
+import { BASE_SCHEMA, check, type Issue } from './schema';
+
+export type EngineChoice = 'auto' | 'k6' | 'embedded';
+export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'k6', 'embedded'];
+
+/** CLI flags as commander hands them over: strings, parsed and checked here. */
+export interface RunFlags {
+  clusters?: string;
+  profile?: string;
+  duration?: string;
+  target?: string;
+  engine?: string;
+  agentsPerVu?: string;
+  metricsAddr?: string;
+  metrics?: boolean;
+  sloWarmup?: string;
+  runId?: string;
+  release?: string;
+  reportsDir?: string;
+  operatorToken?: string;
+  registrationToken?: string;
+}
+
+export interface RunPlan {
+  runId: string;
+  release: string;
+  profile: ProfileName;
+  engine: EngineChoice;
+  /** The user's control plane; undefined means the runner starts the simulator. */
+  target: string | undefined;
+  clusters: number;
+  durationS: number;
+  sloWarmupS: number;
+  agentsPerVu: number;
+  vus: number;
+  slos: Readonly<Record<SliName, SloSpec>>;
+  /** What the scenarios get through __ENV; `target` is set once the target is known. */
+  scenario: ScenarioPlan;
+  metrics: { enabled: boolean; host: string; port: number };
+  reportsDir: string;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects merge key by key; lists and scalars replace (a profile's label values replace the base's). */
+export function deepMerge<T>(base: T, over: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlainObject(out[k]) && isPlainObject(v) ? deepMerge(out[k], v) : v;
+  }
+  return out as T;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function flagInt(name: string, raw: string, min: number, max: number): number {
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name}`, `expected a whole number from ${min} to ${max.toLocaleString('en-US')}, got ${JSON.stringify(raw)}`, `for example --${name} ${min === 0 ? 0 : 1000}`);
+  }
+  return n;
+}
+
+function flagDuration(name: string, raw: string, allowZero: boolean): string {
+  const s = parseDurationSeconds(raw);
+  if (s === undefined || s < 0 || (!allowZero && s === 0)) {
+    throw new UsageError(`--${name}`, `expected a ${allowZero ? '' : 'positive '}duration such as 30s, 5m or 1h, got ${JSON.stringify(raw)}`);
+  }
+  return raw.trim();
+}
+
+export function parseTarget(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError('--target', `${JSON.stringify(raw)} is not a URL`, 'give it as http://HOST:PORT');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError('--target', `only http:// and https:// targets are supported, got ${url.protocol}`);
+  }
+  return url.toString().replace(/\/$/, '');
+}
+
+export function parseHostPort(flag: string, raw: string): { host: string; port: number } {
+  const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65_535) throw new UsageError(`--${flag}`, `expected HOST:PORT such as 127.0.0.1:9464, got ${JSON.stringify(raw)}`);
+  return { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port };
+}
+
+/** Spreads agents over VUs: a few hundred VUs at most, since each agent is an async loop, not a VU. */
+export function chooseAgentsPerVu(clusters: number, requested: number): number {
+  if (requested > 0) return Math.min(requested, clusters);
+  return Math.max(1, Math.ceil(clusters / 200));
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+function profileOverrides(config: FleetloadConfig, name: ProfileName): Record<string, unknown> {
+  const { description: _description, ...rest } = config.profiles[name];
+  return rest;
+}
+
+/** Checks the whole config file: the base completely, each profile as a partial override. */
+export function validateConfig(config: FleetloadConfig): Issue[] {
+  const issues: Issue[] = [];
+  check(BASE_SCHEMA, config.base, 'base', false, issues);
+  if (!PROFILE_NAMES.includes(config.defaultProfile)) {
+    issues.push({ path: 'defaultProfile', message: `expected one of ${PROFILE_NAMES.join(', ')}` });
+  }
+  for (const name of Object.keys(config.profiles)) {
+    if (!(PROFILE_NAMES as readonly string[]).includes(name)) {
+      issues.push({ path: `profiles.${name}`, message: `unknown profile; the profiles are ${PROFILE_NAMES.join(', ')}` });
+      continue;
+    }
+    check(BASE_SCHEMA, profileOverrides(config, name as ProfileName), `profiles.${name}`, true, issues);
+  }
+  return issues;
+}
+
+export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new Date()): RunPlan {
+  const configIssues = validateConfig(config);
+  if (configIssues.length > 0) throw new ConfigError(configIssues.map((i) => ({ path: `k6.config.ts: ${i.path}`, message: i.message })));
+
+  const profile = (flags.profile ?? config.defaultProfile) as ProfileName;
+  if (!PROFILE_NAMES.includes(profile)) {
+    throw new UsageError('--profile', `unknown profile ${JSON.stringify(flags.profile)}`, `use one of ${PROFILE_NAMES.join(', ')}`);
+  }
+  const engine = (flags.engine ?? 'auto') as EngineChoice;
+  if (!ENGINE_CHOICES.includes(engine)) {
+    throw new UsageError('--engine', `unknown engine ${JSON.stringify(flags.engine)}`, `use one of ${ENGINE_CHOICES.join(', ')}`);
+  }
+
+  const fromFlags: Record<string, Json> = {};
+  if (flags.clusters !== undefined) fromFlags.clusters = flagInt('clusters', flags.clusters, 1, 10_000_000);
+  if (flags.duration !== undefined) fromFlags.duration = flagDuration('duration', flags.duration, false);
+  if (flags.sloWarmup !== undefined) fromFlags.sloWarmup = flagDuration('slo-warmup', flags.sloWarmup, true);
+  if (flags.agentsPerVu !== undefined) fromFlags.agentsPerVu = flagInt('agents-per-vu', flags.agentsPerVu, 1, 100_000);
+  const target = flags.target === undefined ? undefined : parseTarget(flags.target);
+  const metricsAddr = flags.metricsAddr === undefined ? { host: '127.0.0.1', port: 9464 } : parseHostPort('metrics-addr', flags.metricsAddr);
+
+  const merged = deepMerge<BaseConfig>(deepMerge<BaseConfig>(config.base, profileOverrides(config, profile)), fromFlags);
+  const issues: Issue[] = [];
+  check(BASE_SCHEMA, merged, '', false, issues);
+  if (issues.length > 0) throw new ConfigError(issues.map((i) => ({ path: `${profile} profile: ${i.path}`, message: i.message })));
+
+  const durationS = parseDurationSeconds(merged.duration) ?? 0;
+  const sloWarmupS = parseDurationSeconds(merged.sloWarmup) ?? 0;
+  if (sloWarmupS >= durationS) {
+    throw new UsageError(flags.sloWarmup !== undefined ? '--slo-warmup' : 'sloWarmup', `the warm-up (${sloWarmupS}s) must be shorter than the run (${durationS}s)`);
+  }
+  if (merged.agent.backoff.maxMs < merged.agent.backoff.baseMs) {
+    throw new ConfigError([{ path: `${profile} profile: agent.backoff.maxMs`, message: 'must be at least agent.backoff.baseMs' }]);
+  }
+  if (merged.agent.applyMs.max < merged.agent.applyMs.min) {
+    throw new ConfigError([{ path: `${profile} profile: agent.applyMs.max`, message: 'must be at least agent.applyMs.min' }]);
+  }
+
+  const agentsPerVu = chooseAgentsPerVu(merged.clusters, merged.agentsPerVu);
+  const vus = Math.ceil(merged.clusters / agentsPerVu);
+  const registrationS = merged.clusters / merged.agent.registrationRatePerS;
+  const rollout = { ...merged.rollout, startAfterS: merged.rollout.startAfterS > 0 ? merged.rollout.startAfterS : Math.ceil(registrationS + 5) };
+
+  const plan: RunPlan = {
+    runId: flags.runId ?? newRunId(now),
+    release: flags.release ?? 'dev',
+    profile,
+    engine,
+    target,
+    clusters: merged.clusters,
+    durationS,
+    sloWarmupS,
+    agentsPerVu,
+    vus,
+    slos: merged.slos,
+    scenario: {
+      target: target ?? '',
+      clusters: merged.clusters,
+      agentsPerVu,
+      vus,
+      durationS,
+      registrationToken: flags.registrationToken ?? 'fleetload-registration',
+      operatorToken: flags.operatorToken ?? 'fleetload-operator',
+      agent: merged.agent,
+      rollout,
+      apiLoad: merged.apiLoad,
+    },
+    metrics: { enabled: flags.metrics !== false, ...metricsAddr },
+    reportsDir: flags.reportsDir ?? 'reports',
+  };
+  return deepFreeze(plan);
+}
+
+/** The plan once the target is known (the simulator's ephemeral address, or --target). */
+export function withTarget(plan: RunPlan, url: string): RunPlan {
+  return deepFreeze({ ...plan, scenario: { ...plan.scenario, target: url } });
+}

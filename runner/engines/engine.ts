@@ -1,0 +1,42 @@
+// What the runner needs of a load engine. Both run the same bundle and emit the same JSON-lines
+// sample stream (engine/samples.ts).
+import type { SampleSink } from '../../engine/samples';
+
+export interface EngineRun {
+  bundlePath: string;
+  env: Record<string, string>;
+  onSamples: SampleSink;
+  /** One line of the engine's own output (k6's stdout/stderr, the script's console). */
+  onLog: (line: string) => void;
+  /** Aborting asks the engine to stop gracefully (k6: SIGINT). */
+  signal: AbortSignal;
+}
+
+export interface EngineOutcome {
+  /** The engine's own exit code (k6's codes: 0, 99 thresholds failed, 104, 105, 107, 108 …). */
+  exitCode: number;
+}
+
+export interface LoadEngine {
+  readonly name: 'k6' | 'embedded';
+  /** Human-readable version, e.g. "k6 v1.8.1 (cache)" or "embedded (node v20.20.2)". */
+  readonly version: string;
+  /** Which timers module the bundle must import for this engine. */
+  readonly timersModule: 'k6/timers' | 'k6/experimental/timers';
+  run(run: EngineRun): Promise<EngineOutcome>;
+}
+
+/** k6's exit codes that mean the run itself completed (thresholds are judged by the runner too). */
+export const K6_COMPLETED = new Set([0, 99]);
+
+export const K6_EXIT_MEANING: Record<number, string> = {
+  99: 'thresholds failed',
+  100: 'setup timed out',
+  101: 'teardown timed out',
+  103: 'engine error',
+  104: 'invalid configuration',
+  105: 'aborted from outside (signal)',
+  107: 'script exception',
+  108: 'aborted by the script (test.abort)',
+  109: 'Go panic in k6',
+};

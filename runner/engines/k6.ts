@@ -1,0 +1,73 @@
+// Real k6 as the engine: spawned with `--out json=<named pipe>`, the plan passed with -e, its exit
+// code mapped by the runner. Its own output goes to the run log.
+import { spawn, spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { EngineError } from '../errors';
+import type { K6Location } from '../k6/locate';
+import type { EngineOutcome, EngineRun, LoadEngine } from './engine';
+import { makeFifo, readJsonLines } from './fifo';
+
+export interface K6Version {
+  major: number;
+  minor: number;
+  patch: number;
+  text: string;
+}
+
+export function parseK6Version(output: string): K6Version | undefined {
+  const m = /v(\d+)\.(\d+)\.(\d+)/.exec(output);
+  if (!m) return undefined;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), text: m[0] };
+}
+
+/** k6/timers exists from v0.50; before that only k6/experimental/timers (k6-compat.md). */
+export function timersModuleFor(v: K6Version): 'k6/timers' | 'k6/experimental/timers' {
+  return v.major > 0 || v.minor >= 50 ? 'k6/timers' : 'k6/experimental/timers';
+}
+
+export function probeK6(location: K6Location): K6Version {
+  const res = spawnSync(location.path, ['version'], { encoding: 'utf8', timeout: 15_000 });
+  if (res.error) throw new EngineError(`k6 at ${location.path} (from ${location.source}) did not run: ${res.error.message}`);
+  const v = parseK6Version(`${res.stdout}${res.stderr}`);
+  if (!v) throw new EngineError(`k6 at ${location.path} (from ${location.source}) printed no version: ${res.stdout.trim().slice(0, 120)}`);
+  if (v.major === 0 && v.minor < 49) throw new EngineError(`k6 ${v.text} at ${location.path} is older than v0.49, the oldest the scenarios support; run npm run k6:build`);
+  return v;
+}
+
+export function k6Engine(location: K6Location, workDir: string): LoadEngine {
+  const version = probeK6(location);
+  return {
+    name: 'k6',
+    version: `k6 ${version.text} (${location.source}: ${location.path})`,
+    timersModule: timersModuleFor(version),
+    async run(run: EngineRun): Promise<EngineOutcome> {
+      const pipe = join(workDir, 'k6-samples.fifo');
+      await rm(pipe, { force: true });
+      await makeFifo(pipe);
+      const reader = readJsonLines(pipe, run.onSamples);
+      const args = ['run', '--no-usage-report', '--quiet', '--out', `json=${pipe}`];
+      for (const [k, v] of Object.entries(run.env)) args.push('-e', `${k}=${v}`);
+      args.push(run.bundlePath);
+      const child = spawn(location.path, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_NO_COLOR: 'true' } });
+      for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', run.onLog);
+      const onAbort = (): void => {
+        child.kill('SIGINT');
+      };
+      run.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const exitCode = await new Promise<number>((resolve, reject) => {
+          child.once('error', (err) => reject(new EngineError(`k6 did not start: ${err.message}`)));
+          child.once('exit', (code, sig) => resolve(code ?? (sig === 'SIGINT' ? 105 : 103)));
+        });
+        reader.release();
+        await reader.done;
+        return { exitCode };
+      } finally {
+        run.signal.removeEventListener('abort', onAbort);
+        await rm(pipe, { force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// reports/<run-id>/summary.json: what the run measured and what it concluded. Written on every
+// way out (pass, breach, failure, interruption), so nothing measured is lost.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SloVerdict } from '../verdict/judge';
+import type { RunCounts } from '../ingest/measurements';
+
+export const SUMMARY_SCHEMA = 'fleetload.summary/v1';
+
+export type RunStatus = 'passed' | 'slo-violated' | 'failed' | 'interrupted';
+
+export interface RunSummary {
+  schema: typeof SUMMARY_SCHEMA;
+  runId: string;
+  release: string;
+  profile: string;
+  status: RunStatus;
+  exitCode: number;
+  /** The harness failure (engine, target, configuration) when status is failed. */
+  error?: string;
+  startedAt: string;
+  endedAt: string;
+  wallSeconds: number;
+  plan: { clusters: number; durationS: number; sloWarmupS: number; vus: number; agentsPerVu: number };
+  engine: { name: string; version: string; exitCode: number | null; thresholdsPassed: boolean | null };
+  target: { url: string; kind: 'simulator' | 'external' };
+  clusters: { requested: number; registered: number; reregistered: number; failed: number };
+  counts: RunCounts;
+  slos: Array<Omit<SloVerdict, 'valueMs'> & { valueMs: number | null }>;
+  /** Where k6's own threshold verdict and the runner's disagree (they judge different windows). */
+  disagreements: string[];
+  runner: { peakRssBytes: number; cpuSeconds: number };
+}
+
+/** JSON has no Infinity: a percentile decided by samples that never completed is null. */
+export function serialisable(v: SloVerdict): RunSummary['slos'][number] {
+  return { ...v, valueMs: Number.isFinite(v.valueMs) ? v.valueMs : null };
+}
+
+export async function writeSummary(dir: string, summary: RunSummary): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'summary.json');
+  const tmp = `${file}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`);
+  await rename(tmp, file);
+  return file;
+}

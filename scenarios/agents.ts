@@ -1,0 +1,57 @@
+// The fleet run: each VU runs a slice of virtual agents as async loops; the same bundle also holds
+// the operator's rollouts and the API load, so one k6 run measures every SLI together.
+// Options come from the runner (__ENV.FLEETLOAD_OPTIONS); run by hand it is a small smoke test:
+//   k6 run -e TARGET=http://127.0.0.1:8080 dist/k6/agents.js
+import exec from 'k6/execution';
+import { Agent } from './lib/agent';
+import { readOptions, readPlan } from './lib/env';
+import { fleetloadSim } from './lib/fleetload-sim';
+import { agentIndexes, identityOf } from './lib/identity';
+import { getOne, listAll, patchOne, runRollouts } from './lib/operator';
+import { SMOKE_PLAN } from './lib/plan';
+import { SLI_METRIC } from './lib/sli';
+
+const plan = readPlan();
+const cp = fleetloadSim(plan.target, plan.registrationToken, plan.operatorToken);
+
+export const options = readOptions({
+  scenarios: {
+    agents: { executor: 'per-vu-iterations', exec: 'agents', vus: SMOKE_PLAN.vus, iterations: 1, maxDuration: `${SMOKE_PLAN.durationS + 15}s` },
+    rollout: { executor: 'per-vu-iterations', exec: 'rollout', vus: 1, iterations: 1, startTime: `${SMOKE_PLAN.rollout.startAfterS}s` },
+  },
+  thresholds: { [SLI_METRIC.registration]: ['p(99)<=10000'], [SLI_METRIC.distribution]: ['p(99)<=2000'] },
+});
+
+export async function agents(): Promise<void> {
+  const start = exec.scenario.startTime;
+  const deadline = start + plan.durationS * 1000;
+  const rate = plan.agent.registrationRatePerS;
+  const runs = agentIndexes(exec.vu.idInTest, plan.agentsPerVu, plan.clusters).map((index) =>
+    new Agent(cp, identityOf(index, plan.agent), plan.agent, deadline).run(start + (index / rate) * 1000),
+  );
+  await Promise.all(runs);
+}
+
+export async function rollout(): Promise<void> {
+  // The run's start, not this scenario's: rollouts stop with the agents.
+  const deadline = exec.scenario.startTime - plan.rollout.startAfterS * 1000 + plan.durationS * 1000;
+  await runRollouts(cp, plan, deadline, String(exec.scenario.startTime % 1e8));
+}
+
+export async function apiGet(): Promise<void> {
+  await getOne(cp, plan);
+}
+
+export async function apiListNamespace(): Promise<void> {
+  await listAll(cp, plan, 'namespace');
+}
+
+export async function apiListCluster(): Promise<void> {
+  await listAll(cp, plan, 'cluster');
+}
+
+export async function apiPatch(): Promise<void> {
+  await patchOne(cp, plan);
+}
+
+export default agents;

@@ -1,0 +1,44 @@
+// Arrival-rate load on the read and write APIs, one scenario per verb and scope, against a fleet
+// that is already registered.
+//   k6 run -e TARGET=http://127.0.0.1:8080 dist/k6/api-load.js
+import { readOptions, readPlan } from './lib/env';
+import { fleetloadSim } from './lib/fleetload-sim';
+import { getOne, listAll, patchOne } from './lib/operator';
+import { SLI_METRIC } from './lib/sli';
+
+const plan = readPlan();
+const cp = fleetloadSim(plan.target, plan.registrationToken, plan.operatorToken);
+const duration = `${plan.durationS}s`;
+
+export const options = readOptions({
+  scenarios: {
+    get: { executor: 'constant-arrival-rate', exec: 'apiGet', rate: 20, timeUnit: '1s', duration, preAllocatedVUs: 5, maxVUs: 20 },
+    listNamespace: { executor: 'constant-arrival-rate', exec: 'apiListNamespace', rate: 2, timeUnit: '1s', duration, preAllocatedVUs: 2, maxVUs: 10 },
+    listCluster: { executor: 'constant-arrival-rate', exec: 'apiListCluster', rate: 1, timeUnit: '5s', duration, preAllocatedVUs: 1, maxVUs: 4 },
+    patch: { executor: 'constant-arrival-rate', exec: 'apiPatch', rate: 5, timeUnit: '1s', duration, preAllocatedVUs: 2, maxVUs: 10 },
+  },
+  thresholds: {
+    [SLI_METRIC['api-mutating']]: ['p(99)<=1000'],
+    [SLI_METRIC['api-read-resource']]: ['p(99)<=1000'],
+    [SLI_METRIC['api-read-namespace']]: ['p(99)<=5000'],
+    [SLI_METRIC['api-read-cluster']]: ['p(99)<=30000'],
+  },
+});
+
+export async function apiGet(): Promise<void> {
+  await getOne(cp, plan);
+}
+
+export async function apiListNamespace(): Promise<void> {
+  await listAll(cp, plan, 'namespace');
+}
+
+export async function apiListCluster(): Promise<void> {
+  await listAll(cp, plan, 'cluster');
+}
+
+export async function apiPatch(): Promise<void> {
+  await patchOne(cp, plan);
+}
+
+export default apiGet;

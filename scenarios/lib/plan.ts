@@ -1,0 +1,110 @@
+// The part of the resolved run configuration that the scenarios receive through __ENV
+// (FLEETLOAD_PLAN, JSON). The runner derives it from k6.config.ts and the CLI flags; a script run
+// by hand without it falls back to SMOKE_PLAN. Type-only on the Node side.
+
+/** Names of the SLIs; each is a k6 metric (or a tagged sub-metric) the scenarios emit. */
+export type SliName =
+  | 'api-mutating'
+  | 'api-read-resource'
+  | 'api-read-namespace'
+  | 'api-read-cluster'
+  | 'registration'
+  | 'distribution';
+
+/** Value of the `sli` tag on http_req_duration: which API latency SLI a request counts for. */
+export type ApiSliTag = 'mutating' | 'read-resource' | 'read-namespace' | 'read-cluster' | 'none';
+
+export interface BackoffPlan {
+  baseMs: number;
+  maxMs: number;
+  /** Fraction of each wait drawn at random (full jitter at 1). */
+  jitter: number;
+}
+
+export interface AgentPlan {
+  heartbeatIntervalS: number;
+  /** Fraction of the interval by which each heartbeat is moved at random, e.g. 0.25 as OCM does. */
+  heartbeatJitter: number;
+  deployments: { mode: 'watch' | 'poll'; pollIntervalS: number; watchTimeoutS: number };
+  nodesPerCluster: number;
+  /** Send node health on its own interval (0 = piggy-back on every heartbeat). */
+  healthIntervalS: number;
+  namespaces: number;
+  /** Label key → values; an agent takes values[index % values.length] for each key. */
+  labels: Record<string, string[]>;
+  /** Registrations started per second across the whole fleet. */
+  registrationRatePerS: number;
+  /** Longest an agent waits for Ready in one long poll. */
+  registrationWaitS: number;
+  backoff: BackoffPlan;
+  /** Simulated apply time of a bundle payload, uniform in [min, max]. */
+  applyMs: { min: number; max: number };
+  /** Fraction of applies reported Failed. */
+  applyFailureRate: number;
+  /** Bytes of free text in each event, so the bytes on the wire are realistic. */
+  eventMessageBytes: number;
+}
+
+export interface RolloutPlan {
+  /** How many bundles the operator creates, one after another. */
+  count: number;
+  /** Seconds after the run's start of the first rollout. */
+  startAfterS: number;
+  /** Seconds between rollouts. */
+  intervalS: number;
+  /** Kubernetes-style selector string; '' targets every cluster of each namespace. */
+  selector: string;
+  payloadBytes: number;
+  /** Longest the operator follows one rollout before counting it incomplete. */
+  timeoutS: number;
+}
+
+export interface ApiLoadPlan {
+  /** Requests per second per kind; 0 turns a kind off. */
+  getPerS: number;
+  listNamespacePerS: number;
+  listClusterPerS: number;
+  patchPerS: number;
+  pageSize: number;
+}
+
+export interface ScenarioPlan {
+  target: string;
+  clusters: number;
+  agentsPerVu: number;
+  vus: number;
+  durationS: number;
+  /** Tokens of the reference control plane's auth scheme (see simulator/README.md). */
+  registrationToken: string;
+  operatorToken: string;
+  agent: AgentPlan;
+  rollout: RolloutPlan;
+  apiLoad: ApiLoadPlan;
+}
+
+export const SMOKE_PLAN: ScenarioPlan = {
+  target: 'http://127.0.0.1:8080',
+  clusters: 10,
+  agentsPerVu: 5,
+  vus: 2,
+  durationS: 20,
+  registrationToken: 'fleetload-registration',
+  operatorToken: 'fleetload-operator',
+  agent: {
+    heartbeatIntervalS: 10,
+    heartbeatJitter: 0.25,
+    deployments: { mode: 'watch', pollIntervalS: 15, watchTimeoutS: 30 },
+    nodesPerCluster: 3,
+    healthIntervalS: 0,
+    namespaces: 2,
+    labels: { region: ['eu-west', 'us-east', 'ap-south'], tier: ['edge', 'store'] },
+    registrationRatePerS: 50,
+    registrationWaitS: 10,
+    backoff: { baseMs: 500, maxMs: 30_000, jitter: 1 },
+    applyMs: { min: 20, max: 200 },
+    applyFailureRate: 0,
+    eventMessageBytes: 120,
+  },
+  rollout: { count: 1, startAfterS: 5, intervalS: 10, selector: '', payloadBytes: 2048, timeoutS: 30 },
+  apiLoad: { getPerS: 0, listNamespacePerS: 0, listClusterPerS: 0, patchPerS: 0, pageSize: 100 },
+};

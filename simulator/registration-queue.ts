@@ -1,0 +1,80 @@
+// Registration as real fleet managers do it: a request only queues the cluster; a bounded pool of
+// workers issues credentials, each taking `costMs` (a CA signing a certificate, a service account
+// and its token being created). Under a registration storm the queue, not the HTTP server, is
+// the bottleneck, and its depth and wait time are exported as metrics.
+import { randomBytes } from 'node:crypto';
+import type { Cluster, Store } from './store';
+
+interface Job {
+  cluster: Cluster;
+  regId: string;
+  enqueuedAt: number;
+}
+
+export interface RegistrationHooks {
+  /** Credentials issued; `waitMs` from enqueue to Ready. */
+  completed(cluster: Cluster, waitMs: number): void;
+}
+
+export class RegistrationQueue {
+  private queue: Job[] = [];
+  private head = 0;
+  private busy = 0;
+  private stopped = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly workers: number,
+    private readonly costMs: number,
+    private readonly hooks: RegistrationHooks,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get depth(): number {
+    return this.queue.length - this.head;
+  }
+
+  get inProgress(): number {
+    return this.busy;
+  }
+
+  enqueue(cluster: Cluster): void {
+    this.queue.push({ cluster, regId: cluster.regId, enqueuedAt: this.now() });
+    this.pump();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.busy < this.workers && this.head < this.queue.length) {
+      const job = this.queue[this.head] as Job;
+      this.head++;
+      // Compact now and then instead of shift(), which is O(n) per call on a long queue.
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      this.busy++;
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.busy--;
+        this.finish(job);
+        this.pump();
+      }, this.costMs);
+      this.timers.add(t);
+    }
+  }
+
+  private finish(job: Job): void {
+    const c = job.cluster;
+    // Superseded by a newer registration of the same name, or deleted meanwhile: nothing to issue.
+    if (c.regId !== job.regId || !c.regPending || this.store.cluster(c.namespace.name, c.name) !== c) return;
+    this.store.completeRegistration(c, randomBytes(18).toString('base64url'), this.now());
+    this.hooks.completed(c, this.now() - job.enqueuedAt);
+  }
+}

@@ -1,0 +1,71 @@
+// Registration: a request queues the cluster (202 Pending); the worker pool issues credentials;
+// GET with waitSeconds long-polls until Ready.
+import type { RegistrationRequest } from '../api';
+import type { Ctx, RouteSpec } from '../context';
+import { notFound } from '../errors';
+import { numParam, type Reply } from '../http';
+import { registrationRequest } from '../schemas';
+import type { Waiter } from '../store';
+
+function waitForRegistration(ctx: Ctx, id: string, waitSeconds: number): Reply | Promise<Reply> {
+  const { sim } = ctx;
+  const c = sim.store.byRegId.get(id);
+  if (c === undefined) throw notFound(`registration ${id}`);
+  if (!c.regPending || waitSeconds <= 0) return { status: 200, body: c.registrationStatus() };
+  ctx.park();
+  return new Promise<Reply>((resolve) => {
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      ctx.res.off('close', onClose);
+      const now = sim.store.byRegId.get(id);
+      resolve(now === undefined ? { status: 404, body: notFound(`registration ${id}`).toBody() } : { status: 200, body: now.registrationStatus() });
+    };
+    const waiter: Waiter = { wake: finish };
+    const timer = setTimeout(() => {
+      sim.hub.removeRegWaiter(c, waiter);
+      finish();
+    }, waitSeconds * 1000);
+    const onClose = (): void => {
+      sim.hub.removeRegWaiter(c, waiter);
+      finish();
+    };
+    ctx.res.once('close', onClose);
+    sim.hub.addRegWaiter(c, waiter);
+  });
+}
+
+export const registrationRoutes: readonly RouteSpec[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/registrations',
+    auth: 'registration',
+    group: 'registration',
+    verb: 'POST',
+    scope: 'resource',
+    body: 'required',
+    schema: registrationRequest,
+    handle: ({ sim, body, now }) => {
+      const r = body as RegistrationRequest;
+      const existing = sim.store.cluster(r.namespace, r.clusterName);
+      const c = sim.store.register(r.namespace, r.clusterName, r.labels, now);
+      // Waiters on the superseded registration get their 404 now rather than at their timeout.
+      if (existing !== undefined) sim.hub.registrationChanged(c);
+      sim.metrics.registrations.inc({ result: existing === undefined ? 'new' : 'reregistered' });
+      sim.registrations.enqueue(c);
+      return { status: 202, body: c.registrationStatus() };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/registrations/{id}',
+    auth: 'registration',
+    group: 'registration',
+    verb: 'GET',
+    scope: 'resource',
+    body: 'none',
+    handle: (ctx) => waitForRegistration(ctx, ctx.params[0] as string, numParam(ctx.query, 'waitSeconds', 0, ctx.sim.options.maxWaitSeconds) ?? 0),
+  },
+];
