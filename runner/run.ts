@@ -13,7 +13,7 @@ import { selectEngine } from './engines/select';
 import { EngineError, errorMessage, EXIT, FleetloadError, UsageError, type ExitCode } from './errors';
 import { Measurements, SLI_NAMES } from './ingest/measurements';
 import { Exporter } from './metrics/exporter';
-import { serialisable, SUMMARY_SCHEMA, writeSummary, type RunStatus, type RunSummary } from './report/summary';
+import { failureList, serialisable, SUMMARY_SCHEMA, writeSummary, type RunStatus, type RunSummary } from './report/summary';
 import { checkTarget } from './target/preflight';
 import { startSimulatorProcess, type SimulatorHandle } from './target/simulator-process';
 import { judge, type SloVerdict } from './verdict/judge';
@@ -111,7 +111,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
 
   try {
     engine = selectEngine(plan.engine, io.root, reportDir);
-    say(`fleetload run ${plan.runId}: ${plan.clusters} clusters, ${plan.durationS}s, profile ${plan.profile}, ${plan.vus} VUs × ${plan.agentsPerVu} agents, engine ${engine.version}`);
+    say(`fleetload run ${plan.runId}: ${plan.clusters} clusters, ${plan.durationS}s, profile ${plan.profile}, ${plan.vus} VUs with up to ${plan.agentsPerVu} agent${plan.agentsPerVu === 1 ? '' : 's'} each, engine ${engine.version}`);
     const { bundles } = await buildScenarios({ root: io.root, timersModule: engine.timersModule });
     const bundle = bundles.agents;
     if (!bundle) throw new EngineError('scenarios/agents.ts is missing: nothing to run');
@@ -218,6 +218,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
       failed: measurements.counts.registrationFailed,
     },
     counts: { ...measurements.counts },
+    failures: failureList(measurements.failures),
     slos: verdicts.map(serialisable),
     disagreements,
     runner: { peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 },
@@ -231,6 +232,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
   say(verdictTable(verdicts));
   say('');
   say(`registered ${summary.clusters.registered}/${plan.clusters} clusters; ${measurements.counts.requests} requests, ${measurements.counts.requestsFailed} failed`);
+  for (const f of summary.failures.slice(0, 5)) say(`  ${f.count} × ${f.status === '0' ? 'no answer' : f.status} ${f.name}`);
   for (const d of disagreements) say(`note: ${d}`);
   if (failure) say(`error: ${failure.message}`);
   const outcomeText: Record<RunStatus, string> = {

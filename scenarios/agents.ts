@@ -26,7 +26,7 @@ export async function agents(): Promise<void> {
   const start = exec.scenario.startTime;
   const deadline = start + plan.durationS * 1000;
   const rate = plan.agent.registrationRatePerS;
-  const runs = agentIndexes(exec.vu.idInTest, plan.agentsPerVu, plan.clusters).map((index) =>
+  const runs = agentIndexes(exec.scenario.iterationInTest, plan.agentsPerVu, plan.clusters).map((index) =>
     new Agent(cp, identityOf(index, plan.agent), plan.agent, deadline).run(start + (index / rate) * 1000),
   );
   await Promise.all(runs);

@@ -170,7 +170,11 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
   const durationS = parseDurationSeconds(merged.duration) ?? 0;
   const sloWarmupS = parseDurationSeconds(merged.sloWarmup) ?? 0;
   if (sloWarmupS >= durationS) {
-    throw new UsageError(flags.sloWarmup !== undefined ? '--slo-warmup' : 'sloWarmup', `the warm-up (${sloWarmupS}s) must be shorter than the run (${durationS}s)`);
+    throw new UsageError(
+      flags.sloWarmup !== undefined ? '--slo-warmup' : `sloWarmup (profile ${profile})`,
+      `the warm-up (${sloWarmupS}s) must be shorter than the run (${durationS}s)`,
+      'pass a shorter --slo-warmup (0s turns it off) or a longer --duration',
+    );
   }
   if (merged.agent.backoff.maxMs < merged.agent.backoff.baseMs) {
     throw new ConfigError([{ path: `${profile} profile: agent.backoff.maxMs`, message: 'must be at least agent.backoff.baseMs' }]);

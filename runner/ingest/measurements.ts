@@ -25,6 +25,8 @@ export interface RunCounts {
   malformed: number;
 }
 
+const MAX_FAILURE_KEYS = 200;
+
 function codeClass(status: string | undefined): string {
   if (status === undefined || status === '' || status === '0') return 'error';
   return `${status[0]}xx`;
@@ -47,6 +49,8 @@ export class Measurements {
     samples: 0,
     malformed: 0,
   };
+  /** Failed calls by `STATUS NAME` (URL template), so a report says what failed, not just how often. */
+  readonly failures = new Map<string, number>();
   firstSampleMs = 0;
   lastSampleMs = 0;
   private readonly observers: MeasurementObserver[] = [];
@@ -130,7 +134,12 @@ export class Measurements {
     this.counts.requests++;
     const status = tags.status;
     const failed = status === undefined || status === '0' || Number(status) >= 400;
-    if (failed) this.counts.requestsFailed++;
+    if (failed) {
+      this.counts.requestsFailed++;
+      const key = `${status ?? '0'} ${tags.name ?? tags.url ?? 'unknown'}`;
+      // Bounded: names are URL templates, but a target could answer with any status.
+      if (this.failures.has(key) || this.failures.size < MAX_FAILURE_KEYS) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+    }
     const sli = API_SLI_BY_TAG[(tags.sli ?? 'none') as ApiSliTag];
     let timeMs = 0;
     if (sli !== undefined) {

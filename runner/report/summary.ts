@@ -26,6 +26,8 @@ export interface RunSummary {
   target: { url: string; kind: 'simulator' | 'external' };
   clusters: { requested: number; registered: number; reregistered: number; failed: number };
   counts: RunCounts;
+  /** Failed calls by status and URL template, most frequent first. */
+  failures: Array<{ status: string; name: string; count: number }>;
   slos: Array<Omit<SloVerdict, 'valueMs'> & { valueMs: number | null }>;
   /** Where k6's own threshold verdict and the runner's disagree (they judge different windows). */
   disagreements: string[];
@@ -35,6 +37,15 @@ export interface RunSummary {
 /** JSON has no Infinity: a percentile decided by samples that never completed is null. */
 export function serialisable(v: SloVerdict): RunSummary['slos'][number] {
   return { ...v, valueMs: Number.isFinite(v.valueMs) ? v.valueMs : null };
+}
+
+export function failureList(failures: ReadonlyMap<string, number>): RunSummary['failures'] {
+  return [...failures.entries()]
+    .map(([key, count]) => {
+      const space = key.indexOf(' ');
+      return { status: key.slice(0, space), name: key.slice(space + 1), count };
+    })
+    .sort((a, b) => b.count - a.count);
 }
 
 export async function writeSummary(dir: string, summary: RunSummary): Promise<string> {

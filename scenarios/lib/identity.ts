@@ -1,5 +1,8 @@
-// Agent identities derived only from exec.vu.idInTest and the slot within the VU, so that runs
+// Agent identities derived only from the slice a VU runs and the position within it, so that runs
 // are reproducible and the instances of a distributed run (execution segments) never collide.
+// The slice is exec.scenario.iterationInTest of the agents scenario (one iteration per VU: 0 to
+// vus-1, unique across instances), not exec.vu.idInTest: k6 numbers VUs across all scenarios, so
+// with the API-load scenarios beside it the agents scenario's VU ids have gaps.
 import type { AgentPlan } from './plan';
 
 export interface AgentIdentity {
@@ -19,9 +22,9 @@ export function namespaceOf(index: number, namespaces: number): string {
   return `tenant-${String(index % namespaces).padStart(3, '0')}`;
 }
 
-/** Fleet indexes of the agents VU `vuIdInTest` (1-based, as in k6) runs. */
-export function agentIndexes(vuIdInTest: number, agentsPerVu: number, clusters: number): number[] {
-  const first = (vuIdInTest - 1) * agentsPerVu;
+/** Fleet indexes of the agents in slice `slice` (0-based). */
+export function agentIndexes(slice: number, agentsPerVu: number, clusters: number): number[] {
+  const first = slice * agentsPerVu;
   const out: number[] = [];
   for (let i = first; i < Math.min(first + agentsPerVu, clusters); i++) out.push(i);
   return out;

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import config, { type FleetloadConfig } from '../../k6.config';
+import { ConfigError, UsageError } from '../errors';
+import { k6OptionsFor, arrivalRate } from './k6-options';
+import { chooseAgentsPerVu, deepMerge, resolvePlan, validateConfig, type RunFlags } from './resolve';
+
+const NOW = new Date('2026-11-21T12:00:00Z');
+
+describe('resolvePlan: profile plus flags', () => {
+  const cases: Array<{ flags: RunFlags; clusters: number; durationS: number; vus: number; agentsPerVu: number; heartbeat: number; scenarios: string[] }> = [
+    { flags: {}, clusters: 100, durationS: 60, vus: 100, agentsPerVu: 1, heartbeat: 10, scenarios: ['agents', 'rollout', 'api-get', 'api-list-namespace', 'api-list-cluster', 'api-patch'] },
+    { flags: { clusters: '10000' }, clusters: 10_000, durationS: 60, vus: 200, agentsPerVu: 50, heartbeat: 10, scenarios: ['agents', 'rollout', 'api-get', 'api-list-namespace', 'api-list-cluster', 'api-patch'] },
+    { flags: { clusters: '1000', duration: '30s', agentsPerVu: '100' }, clusters: 1000, durationS: 30, vus: 10, agentsPerVu: 100, heartbeat: 10, scenarios: ['agents', 'rollout', 'api-get', 'api-list-namespace', 'api-list-cluster', 'api-patch'] },
+    { flags: { profile: 'scale-100k' }, clusters: 100_000, durationS: 300, vus: 200, agentsPerVu: 500, heartbeat: 60, scenarios: ['agents', 'rollout', 'api-get', 'api-list-namespace', 'api-list-cluster', 'api-patch'] },
+    // Registration of 100,000 at 1,000/s takes 100 s: a 60 s run leaves no window for rollouts or API load.
+    { flags: { profile: 'scale-100k', duration: '60s', sloWarmup: '0s' }, clusters: 100_000, durationS: 60, vus: 200, agentsPerVu: 500, heartbeat: 60, scenarios: ['agents'] },
+  ];
+  for (const c of cases) {
+    it(`${JSON.stringify(c.flags)} → ${c.clusters} clusters, ${c.vus}×${c.agentsPerVu}, scenarios ${c.scenarios.join(',')}`, () => {
+      const plan = resolvePlan(config, c.flags, NOW);
+      expect(plan.clusters).toBe(c.clusters);
+      expect(plan.durationS).toBe(c.durationS);
+      expect(plan.vus).toBe(c.vus);
+      expect(plan.agentsPerVu).toBe(c.agentsPerVu);
+      expect(plan.vus * plan.agentsPerVu).toBeGreaterThanOrEqual(plan.clusters);
+      expect(plan.scenario.agent.heartbeatIntervalS).toBe(c.heartbeat);
+      const options = k6OptionsFor(plan);
+      expect(Object.keys(options.scenarios)).toEqual(c.scenarios);
+      expect(options.scenarios.agents).toMatchObject({ executor: 'per-vu-iterations', vus: c.vus, iterations: 1, exec: 'agents' });
+      expect(Object.isFrozen(plan.scenario.agent)).toBe(true);
+    });
+  }
+
+  it('derives one threshold per SLO from the SLO table', () => {
+    const plan = resolvePlan(config, { profile: 'nightly' }, NOW);
+    expect(k6OptionsFor(plan).thresholds).toEqual({
+      'http_req_duration{sli:mutating}': ['p(99)<=1000'],
+      'http_req_duration{sli:read-resource}': ['p(99)<=1000'],
+      'http_req_duration{sli:read-namespace}': ['p(99)<=5000'],
+      'http_req_duration{sli:read-cluster}': ['p(99)<=30000'],
+      fleet_registration_duration: ['p(99)<=10000'],
+      fleet_distribution_duration: ['p(99)<=2000'],
+    });
+    expect(plan.sloWarmupS).toBe(120);
+  });
+
+  it('starts rollouts once the fleet should have registered', () => {
+    const plan = resolvePlan(config, { clusters: '5000' }, NOW);
+    // 5,000 at 500/s = 10 s, plus 5 s.
+    expect(plan.scenario.rollout.startAfterS).toBe(15);
+    expect(k6OptionsFor(plan).scenarios.rollout?.startTime).toBe('15s');
+  });
+
+  it('turns fractional rates into k6 time units', () => {
+    expect(arrivalRate(5)).toEqual({ rate: 5, timeUnit: '1s' });
+    expect(arrivalRate(0.2)).toEqual({ rate: 1, timeUnit: '5s' });
+  });
+
+  it('keeps per-VU agent counts bounded', () => {
+    expect(chooseAgentsPerVu(10, 0)).toBe(1);
+    expect(chooseAgentsPerVu(1_000_000, 0)).toBe(5000);
+    expect(chooseAgentsPerVu(10, 50)).toBe(10);
+  });
+});
+
+describe('resolvePlan: bad flags name the flag', () => {
+  const bad: Array<[RunFlags, string]> = [
+    [{ clusters: 'abc' }, '--clusters'],
+    [{ clusters: '0' }, '--clusters'],
+    [{ clusters: '1.5' }, '--clusters'],
+    [{ duration: '-1s' }, '--duration'],
+    [{ duration: '0s' }, '--duration'],
+    [{ duration: 'soon' }, '--duration'],
+    [{ target: 'not a url' }, '--target'],
+    [{ target: 'ftp://127.0.0.1' }, '--target'],
+    [{ engine: 'jmeter' }, '--engine'],
+    [{ profile: 'huge' }, '--profile'],
+    [{ metricsAddr: '9464' }, '--metrics-addr'],
+    [{ sloWarmup: '2m', duration: '1m' }, '--slo-warmup'],
+    [{ profile: 'nightly', duration: '1m' }, 'sloWarmup (profile nightly)'],
+  ];
+  for (const [flags, name] of bad) {
+    it(`${JSON.stringify(flags)} → ${name}`, () => {
+      let caught: unknown;
+      try {
+        resolvePlan(config, flags, NOW);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(UsageError);
+      expect((caught as UsageError).path).toBe(name);
+      expect((caught as UsageError).exitCode).toBe(2);
+    });
+  }
+});
+
+describe('validateConfig: every problem with its path', () => {
+  it('accepts the shipped config', () => {
+    expect(validateConfig(config)).toEqual([]);
+  });
+
+  it('reports all problems at once, each with its path', () => {
+    const broken = deepMerge<FleetloadConfig>(config, {
+      base: { agent: { heartbeatIntervalS: -1, deployments: { mode: 'stream' }, labels: { 'bad key!': ['x'], region: [] } }, slos: { registration: { percentile: 101 } } },
+      profiles: { nightly: { clusters: 'many', agnet: {} } },
+    });
+    const paths = validateConfig(broken).map((i) => i.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'base.agent.heartbeatIntervalS',
+        'base.agent.deployments.mode',
+        'base.agent.labels.bad key!',
+        'base.agent.labels.region',
+        'base.slos.registration.percentile',
+        'profiles.nightly.clusters',
+        'profiles.nightly.agnet',
+      ]),
+    );
+    expect(() => resolvePlan(broken, {}, NOW)).toThrow(ConfigError);
+  });
+
+  it('suggests the field a typo meant', () => {
+    const broken = deepMerge<FleetloadConfig>(config, { profiles: { smoke: { cluster: 5 } } });
+    expect(validateConfig(broken)).toContainEqual({ path: 'profiles.smoke.cluster', message: 'unknown field; did you mean clusters?' });
+  });
+});

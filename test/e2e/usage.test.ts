@@ -1,0 +1,47 @@
+// Bad input: one clear line naming the flag or address, a distinct exit code, no stack trace.
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempReports } from '../helpers/cli';
+
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe('fleetload run: bad input', () => {
+  const cases: Array<[string, string[], number, RegExp]> = [
+    ['non-numeric clusters', ['--clusters', 'abc'], 2, /--clusters: expected a whole number.*"abc"/],
+    ['zero clusters', ['--clusters', '0'], 2, /--clusters: expected a whole number from 1/],
+    ['negative duration', ['--clusters', '10', '--duration', '-1s'], 2, /--duration: expected a positive duration.*"-1s"/],
+    ['unknown flag', ['--clusterz', '10'], 2, /unknown option '--clusterz'/],
+    ['unknown engine', ['--engine', 'jmeter'], 2, /--engine.*jmeter/],
+    ['bad metrics address', ['--metrics-addr', 'nowhere'], 2, /--metrics-addr: expected HOST:PORT/],
+  ];
+  for (const [what, args, code, message] of cases) {
+    it(`${what} → exit ${code}`, async () => {
+      const r = await runCli(['run', ...args, '--reports-dir', tempReports()]);
+      expect(r.code).toBe(code);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('a target that nothing listens on → exit 3, naming the address', async () => {
+    const port = await closedPort();
+    const r = await runCli(['run', '--clusters', '10', '--duration', '5s', '--target', `http://127.0.0.1:${port}`, '--engine', 'embedded', '--no-metrics', '--reports-dir', tempReports()]);
+    expect(r.code).toBe(3);
+    expect(`${r.stdout}${r.stderr}`).toMatch(new RegExp(`target http://127\\.0\\.0\\.1:${port} is not reachable \\(ECONNREFUSED\\)`));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--help lists the flags and the exit codes', async () => {
+    const r = await runCli(['run', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--clusters', '--duration', '--target', '--engine', '--profile', '--metrics-addr']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toMatch(/130\s+interrupted/);
+  });
+});
