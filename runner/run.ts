@@ -11,7 +11,7 @@ import type { LoadEngine } from './engines/engine';
 import { K6_COMPLETED, K6_EXIT_MEANING } from './engines/engine';
 import { selectEngine } from './engines/select';
 import { EngineError, errorMessage, EXIT, FleetloadError, UsageError, type ExitCode } from './errors';
-import { Measurements, SLI_NAMES } from './ingest/measurements';
+import { isRouted, Measurements, SLI_NAMES } from './ingest/measurements';
 import { Exporter } from './metrics/exporter';
 import { failureList, serialisable, SUMMARY_SCHEMA, writeSummary, type RunStatus, type RunSummary } from './report/summary';
 import { checkTarget } from './target/preflight';
@@ -149,7 +149,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     const last = { n: 0, at: loadStart };
     progress = setInterval(() => say(progressLine(plan, measurements, loadStart, last)), 10_000);
     progress.unref();
-    const outcome = await engine.run({ bundlePath: bundle, env, onSamples: measurements.ingest, onLog: logLine, signal: abort.signal });
+    const outcome = await engine.run({ bundlePath: bundle, env, onSamples: measurements.ingest, wanted: isRouted, onLog: logLine, signal: abort.signal });
     engineExit = outcome.exitCode;
     if (!interrupted && !K6_COMPLETED.has(outcome.exitCode)) {
       const meaning = K6_EXIT_MEANING[outcome.exitCode] ?? 'unexpected exit';

@@ -6,6 +6,8 @@ export interface EngineRun {
   bundlePath: string;
   env: Record<string, string>;
   onSamples: SampleSink;
+  /** Metrics the runner reads; an engine may drop the others before they cost anything. */
+  wanted?: (metric: string) => boolean;
   /** One line of the engine's own output (k6's stdout/stderr, the script's console). */
   onLog: (line: string) => void;
   /** Aborting asks the engine to stop gracefully (k6: SIGINT). */

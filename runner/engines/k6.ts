@@ -46,7 +46,7 @@ export function k6Engine(location: K6Location, workDir: string): LoadEngine {
       const pipe = join(workDir, 'k6-samples.fifo');
       await rm(pipe, { force: true });
       await makeFifo(pipe);
-      const reader = readJsonLines(pipe, run.onSamples);
+      const reader = readJsonLines(pipe, run.onSamples, run.wanted);
       const args = ['run', '--no-usage-report', '--quiet', '--out', `json=${pipe}`];
       for (const [k, v] of Object.entries(run.env)) args.push('-e', `${k}=${v}`);
       args.push(run.bundlePath);

@@ -32,6 +32,13 @@ function codeClass(status: string | undefined): string {
   return `${status[0]}xx`;
 }
 
+const ROUTED = new Set<string>(['http_req_duration', ...Object.values(METRIC)]);
+
+/** Whether the ingest does anything with a metric; the others may be dropped before parsing. */
+export function isRouted(metric: string): boolean {
+  return ROUTED.has(metric);
+}
+
 export class Measurements {
   readonly recorders: Record<SliName, SliRecorder>;
   readonly counts: RunCounts = {
