@@ -32,6 +32,14 @@ export interface K6Options {
    * k6's memory. The `name` tag (the URL template) takes its place.
    */
   systemTags: string[];
+  /**
+   * k6 sizes each VU's idle connection pool from these (internal/js/runner.go: MaxIdleConns =
+   * batch, MaxIdleConnsPerHost = batchPerHost; defaults 20 and 6). A VU runs many agents, each
+   * holding a watch: with the defaults almost every connection is closed after use and dialled
+   * again, which burns CPU and file descriptors (at 10,000 agents: "too many open files").
+   */
+  batch: number;
+  batchPerHost: number;
 }
 
 export const SYSTEM_TAGS = ['status', 'method', 'name', 'group', 'check', 'error', 'error_code', 'scenario', 'expected_response'];
@@ -43,6 +51,11 @@ export const AGENT_GRACE_S = 15;
 export function arrivalRate(perSecond: number): { rate: number; timeUnit: string } {
   if (perSecond >= 1) return { rate: Math.round(perSecond), timeUnit: '1s' };
   return { rate: 1, timeUnit: formatK6Duration(Math.round(1 / perSecond)) };
+}
+
+/** A watch and a heartbeat per agent can be in flight at once, plus a few for the operator. */
+export function idlePoolSize(agentsPerVu: number): number {
+  return 2 * agentsPerVu + 4;
 }
 
 export function thresholdsFor(plan: Pick<RunPlan, 'slos'>): Record<string, string[]> {
@@ -105,5 +118,7 @@ export function k6OptionsFor(plan: RunPlan): K6Options {
     summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(99)', 'max', 'count'],
     setupTimeout: '60s',
     systemTags: SYSTEM_TAGS,
+    batch: idlePoolSize(plan.agentsPerVu),
+    batchPerHost: idlePoolSize(plan.agentsPerVu),
   };
 }

@@ -28,6 +28,8 @@ describe('resolvePlan: profile plus flags', () => {
       expect(Object.keys(options.scenarios)).toEqual(c.scenarios);
       expect(options.scenarios.agents).toMatchObject({ executor: 'per-vu-iterations', vus: c.vus, iterations: 1, exec: 'agents' });
       expect(Object.isFrozen(plan.scenario.agent)).toBe(true);
+      // Each VU keeps a connection per agent alive instead of re-dialling (k6's batchPerHost).
+      expect(options.batchPerHost).toBeGreaterThanOrEqual(2 * c.agentsPerVu);
     });
   }
 
