@@ -59,7 +59,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
-      fail(err.message.replace(/^error: /, ''), EXIT.usage);
+      // One line: commander puts its "(Did you mean …?)" on a line of its own.
+      fail(`${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')}; see --help`, EXIT.usage);
     }
     if (err instanceof FleetloadError) fail(err.message, err.exitCode);
     fail(`unexpected failure: ${errorMessage(err)}`, EXIT.targetOrEngine);
