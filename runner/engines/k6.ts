@@ -55,6 +55,11 @@ export function k6Engine(location: K6Location, workDir: string): LoadEngine {
       const onAbort = (): void => {
         child.kill('SIGINT');
       };
+      // A second Ctrl-C exits the runner at once: k6 must not outlive it.
+      const killOnExit = (): void => {
+        child.kill('SIGKILL');
+      };
+      process.once('exit', killOnExit);
       run.signal.addEventListener('abort', onAbort, { once: true });
       try {
         const exitCode = await new Promise<number>((resolve, reject) => {
@@ -65,6 +70,7 @@ export function k6Engine(location: K6Location, workDir: string): LoadEngine {
         await reader.done;
         return { exitCode };
       } finally {
+        process.off('exit', killOnExit);
         run.signal.removeEventListener('abort', onAbort);
         await rm(pipe, { force: true });
       }
