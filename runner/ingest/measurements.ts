@@ -58,8 +58,6 @@ export class Measurements {
   };
   /** Failed calls by `STATUS NAME` (URL template), so a report says what failed, not just how often. */
   readonly failures = new Map<string, number>();
-  firstSampleMs = 0;
-  lastSampleMs = 0;
   private readonly observers: MeasurementObserver[] = [];
 
   constructor(slos: Readonly<Record<SliName, SloSpec>>) {
@@ -148,17 +146,14 @@ export class Measurements {
       if (this.failures.has(key) || this.failures.size < MAX_FAILURE_KEYS) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
     }
     const sli = API_SLI_BY_TAG[(tags.sli ?? 'none') as ApiSliTag];
-    let timeMs = 0;
-    if (sli !== undefined) {
-      timeMs = Date.parse(time);
-      // Every answered call counts, whatever its code, as apiserver_request_duration_seconds
-      // does; a call with no answer (status 0: refused, reset, timed out) has no server latency
-      // and shows up in requestsFailed instead.
-      if (status !== undefined && status !== '0') this.recorders[sli].record(valueMs, timeMs);
+    // Every answered call counts, whatever its code, as apiserver_request_duration_seconds
+    // does; a call with no answer (status 0: refused, reset, timed out) has no server latency
+    // and shows up in requestsFailed instead.
+    if (sli !== undefined && status !== undefined && status !== '0') {
+      const recorder = this.recorders[sli];
+      // Parsing the timestamp is the costliest step of a sample: only a warm-up needs it.
+      recorder.record(valueMs, recorder.hasWarmup ? Date.parse(time) : 0);
     }
-    if (timeMs === 0) timeMs = Date.parse(time);
-    if (this.firstSampleMs === 0 || timeMs < this.firstSampleMs) this.firstSampleMs = timeMs;
-    if (timeMs > this.lastSampleMs) this.lastSampleMs = timeMs;
     const labels = { verb: tags.verb ?? tags.method ?? 'unknown', resource: tags.resource ?? 'unknown', scope: tags.scope ?? 'unknown', code_class: codeClass(status) };
     for (const o of this.observers) {
       o.api(labels, valueMs / 1000);

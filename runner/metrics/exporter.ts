@@ -42,6 +42,8 @@ export class Exporter implements MeasurementObserver {
   private readonly rolloutDuration;
   private readonly events;
   private server: Server | undefined;
+  /** Label children by their values: prom-client hashes a label object on every observe otherwise. */
+  private readonly apiChildren = new Map<string, { observe(v: number): void }>();
 
   constructor(private readonly options: ExporterOptions) {
     const thresholds = SLI_NAMES.map((s) => options.slos[s].thresholdMs);
@@ -85,7 +87,13 @@ export class Exporter implements MeasurementObserver {
   }
 
   api(labels: ApiLabels, seconds: number): void {
-    this.apiDuration.observe(labels, seconds);
+    const key = `${labels.verb}\u0000${labels.resource}\u0000${labels.scope}\u0000${labels.code_class}`;
+    let child = this.apiChildren.get(key);
+    if (!child) {
+      child = this.apiDuration.labels(labels);
+      this.apiChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   registration(kind: string, seconds: number): void {

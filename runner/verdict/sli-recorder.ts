@@ -40,6 +40,10 @@ export class SliRecorder {
     this.warmupUntilMs = epochMs;
   }
 
+  get hasWarmup(): boolean {
+    return this.warmupUntilMs > 0;
+  }
+
   /** `timeMs` is the sample's epoch time; pass 0 to skip the warm-up check. */
   record(valueMs: number, timeMs: number): void {
     if (timeMs !== 0 && timeMs < this.warmupUntilMs) {
