@@ -14,7 +14,8 @@ afterEach(async () => {
 
 describe('max in-flight', () => {
   it('answers 429 with Retry-After when more requests are in flight than allowed', async () => {
-    sim = await start({ faults: { latency: { kind: 'fixed', ms: 300, jitterMs: 0 }, errorRate: {}, maxInflight: 2 } });
+    // 1 s of latency holds the admitted requests long enough for the rest to arrive, even on a busy box.
+    sim = await start({ faults: { latency: { kind: 'fixed', ms: 1000, jitterMs: 0 }, errorRate: {}, maxInflight: 2 } });
     const u = sim.url;
     const results = await Promise.all(Array.from({ length: 6 }, () => call<ErrorResponse>(u, 'GET', '/api/v1/clusters', { token: OP })));
     const codes = results.map((r) => r.status).sort();
@@ -63,9 +64,9 @@ describe('run-time faults', () => {
   it('injects 429s into a running server', async () => {
     sim = await start();
     const u = sim.url;
-    await call(u, 'PUT', '/admin/faults', { token: OP, body: { maxInflight: 1, latency: 'fixed:ms=200' } });
+    await call(u, 'PUT', '/admin/faults', { token: OP, body: { maxInflight: 1, latency: 'fixed:ms=1000' } });
     const got = await call<FaultsResponse>(u, 'GET', '/admin/faults', { token: OP });
-    expect(got.body).toMatchObject({ maxInflight: 1, latency: 'fixed:ms=200' });
+    expect(got.body).toMatchObject({ maxInflight: 1, latency: 'fixed:ms=1000' });
     const codes = (await Promise.all([1, 2, 3].map(() => call(u, 'GET', '/api/v1/clusters', { token: OP })))).map((r) => r.status).sort();
     expect(codes).toEqual([200, 429, 429]);
   });

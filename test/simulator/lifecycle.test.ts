@@ -154,7 +154,8 @@ describe('leases', () => {
   });
 
   it('keeps a heartbeating cluster Ready', async () => {
-    sim = await start({ leaseDurationSeconds: 0.2, leaseGrace: 1.5 });
+    // Renewals every ~100 ms against a 750 ms timeout: room for a busy CI box.
+    sim = await start({ leaseDurationSeconds: 0.5, leaseGrace: 1.5 });
     const u = sim.url;
     const token = await registerReady(u, 'fleet', 'edge-1');
     for (let i = 0; i < 8; i++) {
@@ -256,7 +257,7 @@ describe('deployment watch', () => {
     const tb = await registerReady(u, 'fleet', 'b', { env: 'dev' });
     let bDone = false;
     const wa = call<DeploymentList>(u, 'GET', `${clusterPath('fleet', 'a')}/deployments?watch=1&timeoutSeconds=20`, { token: ta });
-    const wb = call<DeploymentList>(u, 'GET', `${clusterPath('fleet', 'b')}/deployments?watch=1&timeoutSeconds=0.8`, { token: tb }).then((r) => {
+    const wb = call<DeploymentList>(u, 'GET', `${clusterPath('fleet', 'b')}/deployments?watch=1&timeoutSeconds=2`, { token: tb }).then((r) => {
       bDone = true;
       return r;
     });

@@ -1,0 +1,76 @@
+// A real Prometheus scrapes a real short run; histogram_quantile over what it scraped must agree
+// with the runner's own exact P99 within one bucket (the buckets include every SLO threshold).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import config from '../../k6.config';
+import { bucketsWith } from '../../runner/metrics/buckets';
+import type { RunSummary } from '../../runner/report/summary';
+import { SLI_NAMES } from '../../runner/ingest/measurements';
+import { requireBinary } from '../helpers/binary';
+import { startCli, tempReports } from '../helpers/cli';
+
+const prometheus = requireBinary('prometheus', 'apt-get install prometheus');
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+async function promQuery(base: string, query: string): Promise<number | undefined> {
+  const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const body = (await res.json()) as { status: string; data: { result: Array<{ value: [number, string] }> } };
+  const v = body.data.result[0]?.value[1];
+  return v === undefined ? undefined : Number(v);
+}
+
+function bucketIndex(buckets: number[], seconds: number): number {
+  const i = buckets.findIndex((le) => seconds <= le + 1e-9);
+  return i < 0 ? buckets.length : i;
+}
+
+describe.skipIf(!prometheus)('Prometheus scraping a run', () => {
+  it('agrees with the runner on the API latency P99 within one bucket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetload-prom-'));
+    const exporterPort = await freePort();
+    const promPort = await freePort();
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: fleetload\n    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]\n`,
+    );
+    const prom = spawn(prometheus!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' });
+    children.push(prom);
+    const promUrl = `http://127.0.0.1:${promPort}`;
+
+    const reports = tempReports();
+    const run = startCli(['run', '--clusters', '200', '--duration', '25s', '--engine', 'embedded', '--metrics-addr', `127.0.0.1:${exporterPort}`, '--reports-dir', reports, '--run-id', 'prom']);
+    const result = await run.done;
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(reports, 'prom', 'summary.json'), 'utf8')) as RunSummary;
+    const mutating = summary.slos.find((s) => s.sli === 'api-mutating')!;
+    expect(mutating.stats.count).toBeGreaterThan(500);
+
+    // The exporter is gone now; last_over_time reads the last scrape before it went.
+    const q = 'histogram_quantile(0.99, sum by (le) (last_over_time(fleetload_api_request_duration_seconds_bucket{verb=~"POST|PUT|PATCH|DELETE",code_class!="error"}[5m])))';
+    const promP99 = await promQuery(promUrl, q);
+    expect(promP99).toBeDefined();
+    const buckets = bucketsWith(SLI_NAMES.map((s) => config.base.slos[s].thresholdMs));
+    const runnerP99 = mutating.stats.p99 / 1000;
+    expect(Math.abs(bucketIndex(buckets, promP99!) - bucketIndex(buckets, runnerP99)), `prometheus ${promP99} s, runner ${runnerP99} s`).toBeLessThanOrEqual(1);
+
+    const registered = await promQuery(promUrl, 'last_over_time(fleetload_agents{state="registered"}[5m])');
+    expect(registered).toBe(200);
+    const info = await promQuery(promUrl, 'count(last_over_time(fleetload_run_info{run_id="prom"}[5m]))');
+    expect(info).toBe(1);
+  });
+});
