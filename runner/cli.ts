@@ -38,6 +38,7 @@ export function buildProgram(): Command {
     .option('--slo-warmup <d>', 'leave the first part of the run out of the API latency SLOs, e.g. 5m')
     .option('--metrics-addr <host:port>', 'where the Prometheus exporter listens', '127.0.0.1:9464')
     .option('--no-metrics', 'do not start the Prometheus exporter')
+    .option('--k6-prometheus-rw <url>', 'also send real k6\'s own metrics to this Prometheus remote-write URL (k6 engine only)')
     .option('--run-id <id>', 'name of this run (default: timestamp and random suffix)')
     .option('--release <label>', 'release label of the target, carried into metrics and reports', 'dev')
     .option('--reports-dir <dir>', 'where reports/<run-id>/ go', 'reports')

@@ -10,7 +10,7 @@ import { resolvePlan, withTarget, type RunFlags, type RunPlan } from './config/r
 import type { LoadEngine } from './engines/engine';
 import { K6_COMPLETED, K6_EXIT_MEANING } from './engines/engine';
 import { selectEngine } from './engines/select';
-import { EngineError, errorMessage, EXIT, FleetloadError, UsageError, type ExitCode } from './errors';
+import { EngineError, errorMessage, EXIT, FleetloadError, SloViolation, UsageError, type ExitCode } from './errors';
 import { isRouted, Measurements, SLI_NAMES } from './ingest/measurements';
 import { Exporter } from './metrics/exporter';
 import { failureList, serialisable, SUMMARY_SCHEMA, writeSummary, type RunStatus, type RunSummary } from './report/summary';
@@ -110,7 +110,11 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
   });
 
   try {
-    engine = selectEngine(plan.engine, io.root, reportDir);
+    engine = selectEngine(plan.engine, io.root, reportDir, {
+      ...(plan.k6PrometheusRw !== undefined ? { prometheusRw: plan.k6PrometheusRw } : {}),
+      // testid is the convention of k6's remote-write dashboards; release lets runs be compared.
+      tags: { testid: plan.runId, release: plan.release },
+    });
     say(`fleetload run ${plan.runId}: ${plan.clusters} clusters, ${plan.durationS}s, profile ${plan.profile}, ${plan.vus} VUs with up to ${plan.agentsPerVu} agent${plan.agentsPerVu === 1 ? '' : 's'} each, engine ${engine.version}`);
     const { bundles } = await buildScenarios({ root: io.root, timersModule: engine.timersModule });
     const bundle = bundles.agents;
@@ -173,6 +177,8 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
 
   const verdicts = verdictsOf(plan, measurements);
   const breached = verdicts.filter((v) => v.status === 'fail').map((v) => v.sli);
+  // A breach is a finding about the target, kept apart from harness failures in type and code.
+  const violation = breached.length > 0 ? new SloViolation(breached) : undefined;
   let status: RunStatus;
   let exitCode: ExitCode;
   if (interrupted) {
@@ -181,9 +187,9 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
   } else if (failure) {
     status = 'failed';
     exitCode = failure.exitCode;
-  } else if (breached.length > 0) {
+  } else if (violation) {
     status = 'slo-violated';
-    exitCode = EXIT.sloViolation;
+    exitCode = violation.exitCode;
   } else {
     status = 'passed';
     exitCode = EXIT.ok;
@@ -237,7 +243,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
   if (failure) say(`error: ${failure.message}`);
   const outcomeText: Record<RunStatus, string> = {
     passed: 'every SLO met',
-    'slo-violated': `SLO breached: ${breached.join(', ')}`,
+    'slo-violated': violation?.message ?? '',
     failed: 'the run failed (harness, engine or target), see the error above',
     interrupted: 'interrupted; the partial report holds what was measured',
   };

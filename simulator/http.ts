@@ -88,6 +88,9 @@ export function parseQuery(qs: string): Query {
   return out;
 }
 
+/** Largest accepted `timeoutSeconds`/`waitSeconds`; the server then clamps to --max-wait-seconds. */
+export const MAX_WAIT_PARAM = 86_400;
+
 export function intParam(q: Query, name: string, min: number, max: number): number | undefined {
   const v = q[name];
   if (v === undefined || v === '') return undefined;

@@ -50,6 +50,7 @@ interface Flags {
   operatorToken: string;
   registrationWorkers: number;
   registrationCostMs: number;
+  registrationCostMode: 'wait' | 'cpu';
   leaseDuration: number;
   leaseGrace: number;
   maxBodyBytes: number;
@@ -74,6 +75,7 @@ const FLAG_OF: Record<string, string> = {
   operatorToken: '--operator-token',
   registrationWorkers: '--registration-workers',
   registrationCostMs: '--registration-cost-ms',
+  registrationCostMode: '--registration-cost-mode',
   leaseDurationSeconds: '--lease-duration',
   leaseGrace: '--lease-grace',
   maxBodyBytes: '--max-body-bytes',
@@ -105,6 +107,7 @@ function toOptions(f: Flags): Partial<SimulatorOptions> {
     operatorToken: f.operatorToken,
     registrationWorkers: f.registrationWorkers,
     registrationCostMs: f.registrationCostMs,
+    registrationCostMode: f.registrationCostMode,
     leaseDurationSeconds: f.leaseDuration,
     leaseGrace: f.leaseGrace,
     maxBodyBytes: f.maxBodyBytes,
@@ -128,6 +131,11 @@ export function buildCli(): Command {
     .option('--operator-token <token>', 'bearer token for bundles, reads, patches, deletes and /admin', d.operatorToken)
     .option('--registration-workers <n>', 'credential-issuing workers', intArg(1, 10_000), d.registrationWorkers)
     .option('--registration-cost-ms <ms>', 'time one worker takes to issue one credential', numArg(0, 600_000), d.registrationCostMs)
+    .addOption(
+      new Option('--registration-cost-mode <mode>', 'wait: cost spent elsewhere (external CA); cpu: burns the simulator\'s own CPU')
+        .choices(['wait', 'cpu'])
+        .default(d.registrationCostMode),
+    )
     .option('--lease-duration <seconds>', 'lease duration', numArg(0.01, 86_400), d.leaseDurationSeconds)
     .option('--lease-grace <factor>', 'lease lapses after duration x factor without renewal', numArg(1, 1000), d.leaseGrace)
     .option('--max-body-bytes <n>', 'larger request bodies get 413', intArg(64, 1024 * 1024 * 1024), d.maxBodyBytes)

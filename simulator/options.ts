@@ -12,6 +12,8 @@ export interface SimulatorOptions {
   registrationWorkers: number;
   /** Time one worker spends issuing one credential. */
   registrationCostMs: number;
+  /** `wait`: the cost is spent elsewhere (external CA); `cpu`: it burns the simulator's own CPU. */
+  registrationCostMode: 'wait' | 'cpu';
   leaseDurationSeconds: number;
   /** A lease lapses when now - lastRenewal > duration * grace. */
   leaseGrace: number;
@@ -37,6 +39,7 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   operatorToken: 'fleetload-operator',
   registrationWorkers: 8,
   registrationCostMs: 2,
+  registrationCostMode: 'wait',
   leaseDurationSeconds: 40,
   leaseGrace: 1.5,
   maxBodyBytes: 1024 * 1024,
@@ -73,6 +76,8 @@ export function resolveOptions(partial: Partial<SimulatorOptions> = {}): Readonl
   if (o.operatorToken === o.registrationToken) throw new OptionError('operatorToken', 'must differ from registrationToken');
   num('registrationWorkers', o.registrationWorkers, 1, 10_000, true);
   num('registrationCostMs', o.registrationCostMs, 0, 600_000, false);
+  if (o.registrationCostMode !== 'wait' && o.registrationCostMode !== 'cpu')
+    throw new OptionError('registrationCostMode', `must be wait or cpu, got ${String(o.registrationCostMode)}`);
   num('leaseDurationSeconds', o.leaseDurationSeconds, 0.01, 86_400, false);
   num('leaseGrace', o.leaseGrace, 1, 1000, false);
   num('maxBodyBytes', o.maxBodyBytes, 64, 1024 * 1024 * 1024, true);

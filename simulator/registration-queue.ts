@@ -5,6 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster, Store } from './store';
 
+/** Keeps the CPU busy for `ms` (the event loop is blocked meanwhile, which is the point). */
+function burn(ms: number): void {
+  const end = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < end) x = (x * 31 + 7) % 1_000_003;
+  if (x < 0) throw new Error('unreachable');
+}
+
 interface Job {
   cluster: Cluster;
   regId: string;
@@ -28,6 +36,12 @@ export class RegistrationQueue {
     private readonly workers: number,
     private readonly costMs: number,
     private readonly hooks: RegistrationHooks,
+    /**
+     * `wait`: the cost is time spent elsewhere (an external CA), the event loop stays free.
+     * `cpu`: the cost burns this process's CPU (an in-process signer), so a registration storm
+     * also slows every other request, as on control planes that sign certificates themselves.
+     */
+    private readonly mode: 'wait' | 'cpu' = 'wait',
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -60,12 +74,16 @@ export class RegistrationQueue {
         this.head = 0;
       }
       this.busy++;
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        this.busy--;
-        this.finish(job);
-        this.pump();
-      }, this.costMs);
+      const t = setTimeout(
+        () => {
+          this.timers.delete(t);
+          if (this.mode === 'cpu') burn(this.costMs);
+          this.busy--;
+          this.finish(job);
+          this.pump();
+        },
+        this.mode === 'cpu' ? 0 : this.costMs,
+      );
       this.timers.add(t);
     }
   }

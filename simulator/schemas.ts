@@ -14,6 +14,7 @@ export const LABEL_VALUE = /^(?=.{0,63}$)([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9]
 export const MAX_LABELS = 64;
 export const MAX_NODES = 1000;
 export const MAX_EVENTS = 1000;
+export const MAX_MESSAGE = 65_536;
 export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 const req = (schema: Schema): FieldSpec => ({ schema });
@@ -66,7 +67,7 @@ const clusterEvent: Schema = {
   fields: {
     type: req({ kind: 'enum', values: ['Normal', 'Warning'] }),
     reason: req({ kind: 'string', minLength: 1, maxLength: 128 }),
-    message: req({ kind: 'string', maxLength: 4096 }),
+    message: req({ kind: 'string', maxLength: MAX_MESSAGE }),
     bundle: opt({ kind: 'string', maxLength: 253 }),
     at: opt(timestamp),
   },
@@ -83,7 +84,7 @@ export const deploymentStatusReport: Schema = {
     state: req({ kind: 'enum', values: ['Applied', 'Ready', 'Failed'] }),
     appliedAt: opt(timestamp),
     readyAt: opt(timestamp),
-    message: opt({ kind: 'string', maxLength: 4096 }),
+    message: opt({ kind: 'string', maxLength: MAX_MESSAGE }),
   },
 };
 

@@ -63,13 +63,19 @@ class Simulator implements Sim, MetricsSource {
     this.leases = new LeaseController(this.store, options.leaseDurationSeconds, options.leaseGrace, {
       expired: (n) => this.metrics.leaseExpiries.inc(n),
     });
-    this.registrations = new RegistrationQueue(this.store, options.registrationWorkers, options.registrationCostMs, {
-      completed: (c, waitMs) => {
-        this.leases.touch(c);
-        this.hub.registrationChanged(c);
-        this.metrics.registrationWait.observe(waitMs / 1000);
+    this.registrations = new RegistrationQueue(
+      this.store,
+      options.registrationWorkers,
+      options.registrationCostMs,
+      {
+        completed: (c, waitMs) => {
+          this.leases.touch(c);
+          this.hub.registrationChanged(c);
+          this.metrics.registrationWait.observe(waitMs / 1000);
+        },
       },
-    });
+      options.registrationCostMode,
+    );
   }
 
   // MetricsSource: computed on scrape only.
@@ -117,7 +123,7 @@ class Simulator implements Sim, MetricsSource {
     let verb = req.method ?? 'GET';
     let scope = '';
     let admitted = false;
-    let ctx: Ctx | null = null;
+    let ctx: RequestContext | null = null;
     let reply: Reply;
     try {
       if (match.kind === 'none') throw new HttpError(404, 'not_found', `no route for ${pathname}`);
@@ -144,11 +150,11 @@ class Simulator implements Sim, MetricsSource {
         this.metrics.rejected.inc({ reason: 'injected' });
         throw new HttpError(503, 'unavailable', `injected fault (${route.group ?? ''})`, undefined, RETRY_AFTER);
       }
-      ctx = this.context(req, res, match.params, query, body, principal, cluster);
+      ctx = new RequestContext(req, res, match.params, query, body, principal, cluster, this);
       reply = await route.handle(ctx);
     } catch (err) {
       if (err instanceof ClientGone) {
-        if (admitted && (ctx === null || !parkedCtx.has(ctx))) this.inflightCount--;
+        if (admitted && ctx?.parked !== true) this.inflightCount--;
         res.destroy();
         return;
       }
@@ -158,7 +164,7 @@ class Simulator implements Sim, MetricsSource {
         reply = { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
       }
     }
-    if (admitted && (ctx === null || !parkedCtx.has(ctx))) this.inflightCount--;
+    if (admitted && ctx?.parked !== true) this.inflightCount--;
     writeReply(res, reply);
     this.metrics.observeRequest(routeLabel, ctx?.verb ?? verb, scope, reply.status, (performance.now() - start) / 1000);
   }
@@ -172,40 +178,31 @@ class Simulator implements Sim, MetricsSource {
     const parsed = parseJson(buf);
     return route.schema === undefined ? parsed : validate(route.schema, parsed);
   }
-
-  private context(
-    req: IncomingMessage,
-    res: ServerResponse,
-    params: string[],
-    query: Query,
-    body: unknown,
-    principal: Principal | null,
-    cluster: Cluster | null,
-  ): Ctx {
-    const sim = this;
-    const ctx: Ctx = {
-      req,
-      res,
-      params,
-      query,
-      body,
-      principal,
-      cluster,
-      now: Date.now(),
-      sim,
-      verb: null,
-      park() {
-        if (parkedCtx.has(ctx)) return;
-        parkedCtx.add(ctx);
-        sim.inflightCount--;
-      },
-    };
-    return ctx;
-  }
 }
 
-/** Contexts whose in-flight slot was released by park(); weak, so finished requests need no cleanup. */
-const parkedCtx = new WeakSet<Ctx>();
+/** One request's context; `parked` records that its in-flight slot was handed back. */
+class RequestContext implements Ctx {
+  readonly now = Date.now();
+  verb: string | null = null;
+  parked = false;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly params: readonly string[],
+    readonly query: Query,
+    readonly body: unknown,
+    readonly principal: Principal | null,
+    readonly cluster: Cluster | null,
+    readonly sim: Simulator,
+  ) {}
+
+  park(): void {
+    if (this.parked) return;
+    this.parked = true;
+    this.sim.inflightCount--;
+  }
+}
 
 export async function startSimulator(partial: Partial<SimulatorOptions> = {}): Promise<RunningSimulator> {
   const options = resolveOptions(partial);
@@ -221,7 +218,8 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
   server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    // A deep accept backlog: a registration storm opens thousands of connections at once.
+    server.listen({ port: options.port, host: options.host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -1,12 +1,13 @@
 // What every executor gets from the instance, and the shared mechanics of graceful stops.
 import type { InstanceContext, ScenarioRuntime } from '../context';
 import type { IterationFn, VU } from '../vu';
+import { ScriptError } from '../errors';
 
 export interface ExecutorEnv {
   ctx: InstanceContext;
   scenario: ScenarioRuntime;
-  fn: IterationFn;
-  data: unknown;
+  /** setup()'s data as this VU sees it (k6 gives every VU its own deserialized copy). */
+  dataFor(vu: VU): unknown;
   /** A free initialized VU, or undefined if none is free. */
   takeVU(): VU | undefined;
   /** Initializes one more VU (arrival-rate executors beyond preAllocatedVUs). */
@@ -43,14 +44,17 @@ export class LoopSet {
 
   /** Starts a loop on `vu` that runs iterations while `next()` allows. */
   start(vu: VU, next: () => boolean, shouldStop: () => boolean = () => false, release = true): Promise<void> {
-    const { ctx, scenario, fn, data } = this.env;
+    const { ctx, scenario } = this.env;
+    const data = this.env.dataFor(vu);
+    const fn = vu.exports[scenario.config.exec];
+    if (typeof fn !== 'function') throw new ScriptError(`function '${scenario.config.exec}' not found in exports`);
     const loop = (async () => {
       this.active.add(vu);
       vu.activate(scenario);
       ctx.counters.vusActive++;
       try {
         while (!this.isStopping && !shouldStop() && next()) {
-          const outcome = await vu.runIteration(fn, data);
+          const outcome = await vu.runIteration(fn as IterationFn, data);
           if (outcome.aborted) break;
         }
       } finally {

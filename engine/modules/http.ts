@@ -94,7 +94,7 @@ function encodeBody(body: unknown, headers: Record<string, string>): Buffer | st
   if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (typeof body === 'object') {
     if (headers['content-type'] === undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    return new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, String(v)])).toString();
+    return new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString();
   }
   return String(body);
 }

@@ -26,6 +26,7 @@ export interface RunFlags {
   reportsDir?: string;
   operatorToken?: string;
   registrationToken?: string;
+  k6PrometheusRw?: string;
 }
 
 export interface RunPlan {
@@ -44,6 +45,8 @@ export interface RunPlan {
   /** What the scenarios get through __ENV; `target` is set once the target is known. */
   scenario: ScenarioPlan;
   metrics: { enabled: boolean; host: string; port: number };
+  /** Prometheus remote-write URL for real k6's own output (experimental-prometheus-rw). */
+  k6PrometheusRw: string | undefined;
   reportsDir: string;
 }
 
@@ -88,15 +91,15 @@ function flagDuration(name: string, raw: string, allowZero: boolean): string {
   return raw.trim();
 }
 
-export function parseTarget(raw: string): string {
+export function parseHttpUrl(flag: string, raw: string, example: string): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError('--target', `${JSON.stringify(raw)} is not a URL`, 'give it as http://HOST:PORT');
+    throw new UsageError(`--${flag}`, `${JSON.stringify(raw)} is not a URL`, `give it as ${example}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError('--target', `only http:// and https:// targets are supported, got ${url.protocol}`);
+    throw new UsageError(`--${flag}`, `only http:// and https:// URLs are supported, got ${url.protocol}`);
   }
   return url.toString().replace(/\/$/, '');
 }
@@ -159,7 +162,11 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
   if (flags.duration !== undefined) fromFlags.duration = flagDuration('duration', flags.duration, false);
   if (flags.sloWarmup !== undefined) fromFlags.sloWarmup = flagDuration('slo-warmup', flags.sloWarmup, true);
   if (flags.agentsPerVu !== undefined) fromFlags.agentsPerVu = flagInt('agents-per-vu', flags.agentsPerVu, 1, 100_000);
-  const target = flags.target === undefined ? undefined : parseTarget(flags.target);
+  const target = flags.target === undefined ? undefined : parseHttpUrl('target', flags.target, 'http://HOST:PORT');
+  const k6PrometheusRw = flags.k6PrometheusRw === undefined ? undefined : parseHttpUrl('k6-prometheus-rw', flags.k6PrometheusRw, 'http://HOST:9090/api/v1/write');
+  if (k6PrometheusRw !== undefined && engine === 'embedded') {
+    throw new UsageError('--k6-prometheus-rw', 'is real k6\'s own output and needs --engine k6 (or auto with a k6 found)', 'with the embedded engine, have Prometheus scrape --metrics-addr instead');
+  }
   const metricsAddr = flags.metricsAddr === undefined ? { host: '127.0.0.1', port: 9464 } : parseHostPort('metrics-addr', flags.metricsAddr);
 
   const merged = deepMerge<BaseConfig>(deepMerge<BaseConfig>(config.base, profileOverrides(config, profile)), fromFlags);
@@ -213,6 +220,7 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
       apiLoad: merged.apiLoad,
     },
     metrics: { enabled: flags.metrics !== false, ...metricsAddr },
+    k6PrometheusRw,
     reportsDir: flags.reportsDir ?? 'reports',
   };
   return deepFreeze(plan);

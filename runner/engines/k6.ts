@@ -36,7 +36,24 @@ export function probeK6(location: K6Location): K6Version {
   return v;
 }
 
-export function k6Engine(location: K6Location, workDir: string): LoadEngine {
+/** What a run adds to k6's command line: outputs beside the runner's JSON pipe, and run tags. */
+export interface K6Extras {
+  /** Prometheus remote-write URL for k6's experimental-prometheus-rw output. */
+  prometheusRw?: string;
+  /** `--tag` pairs on every sample, e.g. testid (the convention for remote-write dashboards). */
+  tags?: Record<string, string>;
+}
+
+export function k6Args(pipe: string, bundlePath: string, env: Record<string, string>, extras: K6Extras): string[] {
+  const args = ['run', '--no-usage-report', '--quiet', '--out', `json=${pipe}`];
+  if (extras.prometheusRw !== undefined) args.push('--out', 'experimental-prometheus-rw');
+  for (const [k, v] of Object.entries(extras.tags ?? {})) args.push('--tag', `${k}=${v}`);
+  for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
+  args.push(bundlePath);
+  return args;
+}
+
+export function k6Engine(location: K6Location, workDir: string, extras: K6Extras = {}): LoadEngine {
   const version = probeK6(location);
   return {
     name: 'k6',
@@ -47,10 +64,10 @@ export function k6Engine(location: K6Location, workDir: string): LoadEngine {
       await rm(pipe, { force: true });
       await makeFifo(pipe);
       const reader = readJsonLines(pipe, run.onSamples, run.wanted);
-      const args = ['run', '--no-usage-report', '--quiet', '--out', `json=${pipe}`];
-      for (const [k, v] of Object.entries(run.env)) args.push('-e', `${k}=${v}`);
-      args.push(run.bundlePath);
-      const child = spawn(location.path, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_NO_COLOR: 'true' } });
+      const args = k6Args(pipe, run.bundlePath, run.env, extras);
+      const env: NodeJS.ProcessEnv = { ...process.env, K6_NO_COLOR: 'true' };
+      if (extras.prometheusRw !== undefined) env.K6_PROMETHEUS_RW_SERVER_URL = extras.prometheusRw;
+      const child = spawn(location.path, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
       for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', run.onLog);
       const onAbort = (): void => {
         child.kill('SIGINT');

@@ -10,7 +10,7 @@ import type {
 } from '../api';
 import type { Ctx, RouteSpec } from '../context';
 import { HttpError, notFound } from '../errors';
-import { boolParam, intParam, numParam, type Reply } from '../http';
+import { boolParam, intParam, MAX_WAIT_PARAM, numParam, type Reply } from '../http';
 import { deploymentStatusReport, eventsReport, healthReport, leaseRenewal } from '../schemas';
 import type { Cluster, Waiter } from '../store';
 
@@ -73,10 +73,7 @@ export const agentRoutes: readonly RouteSpec[] = [
       sim.leases.touch(c);
       sim.metrics.leaseRenewals.inc();
       const nodes = (body as LeaseRenewal | undefined)?.nodes;
-      if (nodes !== undefined) {
-        c.health = nodes;
-        c.healthAt = now;
-      }
+      if (nodes !== undefined) c.setHealth(nodes, now);
       const lease: LeaseResponse = { phase: c.phase, leaseDurationSeconds: sim.options.leaseDurationSeconds, renewedAt: now };
       return { status: 200, body: lease };
     },
@@ -92,8 +89,7 @@ export const agentRoutes: readonly RouteSpec[] = [
     schema: healthReport,
     handle: ({ cluster, body, now }) => {
       const c = cluster as Cluster;
-      c.health = (body as HealthReport).nodes;
-      c.healthAt = now;
+      c.setHealth((body as HealthReport).nodes, now);
       return NO_CONTENT;
     },
   },
@@ -122,10 +118,11 @@ export const agentRoutes: readonly RouteSpec[] = [
     handle: (ctx) => {
       const c = ctx.cluster as Cluster;
       const since = intParam(ctx.query, 'since', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-      const timeout = numParam(ctx.query, 'timeoutSeconds', 0, ctx.sim.options.maxWaitSeconds);
+      // Longer waits than the server allows are clamped, not refused, as Kubernetes does for watches.
+      const timeout = numParam(ctx.query, 'timeoutSeconds', 0, MAX_WAIT_PARAM);
       if (!boolParam(ctx.query, 'watch')) return listReply(c);
       ctx.verb = 'WATCH';
-      return watchDeployments(ctx, c, since, timeout ?? ctx.sim.options.defaultWatchSeconds);
+      return watchDeployments(ctx, c, since, Math.min(timeout ?? ctx.sim.options.defaultWatchSeconds, ctx.sim.options.maxWaitSeconds));
     },
   },
   {

@@ -131,7 +131,8 @@ export const clusterRoutes: readonly RouteSpec[] = [
     body: 'none',
     handle: ({ sim, params }) => {
       const c = find(params[0] as string, params[1] as string, (n, m) => sim.store.cluster(n, m));
-      return { status: 200, body: { nodes: c.health ?? [], reportedAt: c.health === null ? null : c.healthAt } };
+      const text = c.health === null ? '{"nodes":[],"reportedAt":null}' : `{"nodes":${c.health},"reportedAt":${c.healthAt}}`;
+      return { status: 200, raw: { contentType: 'application/json', text } };
     },
   },
   {

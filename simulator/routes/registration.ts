@@ -3,7 +3,7 @@
 import type { RegistrationRequest } from '../api';
 import type { Ctx, RouteSpec } from '../context';
 import { notFound } from '../errors';
-import { numParam, type Reply } from '../http';
+import { MAX_WAIT_PARAM, numParam, type Reply } from '../http';
 import { registrationRequest } from '../schemas';
 import type { Waiter } from '../store';
 
@@ -66,6 +66,6 @@ export const registrationRoutes: readonly RouteSpec[] = [
     verb: 'GET',
     scope: 'resource',
     body: 'none',
-    handle: (ctx) => waitForRegistration(ctx, ctx.params[0] as string, numParam(ctx.query, 'waitSeconds', 0, ctx.sim.options.maxWaitSeconds) ?? 0),
+    handle: (ctx) => waitForRegistration(ctx, ctx.params[0] as string, Math.min(numParam(ctx.query, 'waitSeconds', 0, MAX_WAIT_PARAM) ?? 0, ctx.sim.options.maxWaitSeconds)),
   },
 ];

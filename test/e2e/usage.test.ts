@@ -19,6 +19,7 @@ describe('fleetload run: bad input', () => {
     ['unknown flag', ['--clusterz', '10'], 2, /unknown option '--clusterz'/],
     ['unknown engine', ['--engine', 'jmeter'], 2, /--engine.*jmeter/],
     ['bad metrics address', ['--metrics-addr', 'nowhere'], 2, /--metrics-addr: expected HOST:PORT/],
+    ['remote write without real k6', ['--engine', 'embedded', '--k6-prometheus-rw', 'http://127.0.0.1:9090/api/v1/write'], 2, /--k6-prometheus-rw: .*needs --engine k6/],
   ];
   for (const [what, args, code, message] of cases) {
     it(`${what} → exit ${code}`, async () => {

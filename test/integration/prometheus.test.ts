@@ -11,6 +11,7 @@ import { bucketsWith } from '../../runner/metrics/buckets';
 import type { RunSummary } from '../../runner/report/summary';
 import { SLI_NAMES } from '../../runner/ingest/measurements';
 import { requireBinary } from '../helpers/binary';
+import { realK6 } from '../helpers/k6';
 import { startCli, tempReports } from '../helpers/cli';
 
 const prometheus = requireBinary('prometheus', 'apt-get install prometheus');
@@ -27,6 +28,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+async function startPrometheus(scrapeYaml: string, extraArgs: string[] = []): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetload-prom-'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s, evaluation_interval: 1s }\n${scrapeYaml}`);
+  const prom = spawn(prometheus!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...extraArgs], { stdio: 'ignore' });
+  children.push(prom);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok).catch(() => false);
+    if (ready) return url;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('prometheus did not become ready within 10 s');
+}
+
 async function promQuery(base: string, query: string): Promise<number | undefined> {
   const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(query)}`);
   const body = (await res.json()) as { status: string; data: { result: Array<{ value: [number, string] }> } };
@@ -41,16 +57,8 @@ function bucketIndex(buckets: number[], seconds: number): number {
 
 describe.skipIf(!prometheus)('Prometheus scraping a run', () => {
   it('agrees with the runner on the API latency P99 within one bucket', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fleetload-prom-'));
     const exporterPort = await freePort();
-    const promPort = await freePort();
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: fleetload\n    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]\n`,
-    );
-    const prom = spawn(prometheus!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' });
-    children.push(prom);
-    const promUrl = `http://127.0.0.1:${promPort}`;
+    const promUrl = await startPrometheus(`scrape_configs:\n  - job_name: fleetload\n    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]\n`);
 
     const reports = tempReports();
     const run = startCli(['run', '--clusters', '200', '--duration', '25s', '--engine', 'embedded', '--metrics-addr', `127.0.0.1:${exporterPort}`, '--reports-dir', reports, '--run-id', 'prom']);
@@ -72,5 +80,19 @@ describe.skipIf(!prometheus)('Prometheus scraping a run', () => {
     expect(registered).toBe(200);
     const info = await promQuery(promUrl, 'count(last_over_time(fleetload_run_info{run_id="prom"}[5m]))');
     expect(info).toBe(1);
+  });
+
+  const k6 = realK6();
+  it.skipIf(!k6)('receives real k6\'s own metrics by remote write, tagged with the run id', async () => {
+    const promUrl = await startPrometheus('scrape_configs: []\n', ['--web.enable-remote-write-receiver']);
+    const reports = tempReports();
+    const run = startCli(['run', '--clusters', '50', '--duration', '12s', '--engine', 'k6', '--no-metrics', '--k6-prometheus-rw', `${promUrl}/api/v1/write`, '--reports-dir', reports, '--run-id', 'rw']);
+    const result = await run.done;
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(reports, 'rw', 'summary.json'), 'utf8')) as RunSummary;
+    const requests = await promQuery(promUrl, 'sum(last_over_time(k6_http_reqs_total{testid="rw"}[5m]))');
+    // k6 pushes every 5 s and once at the end: everything it counted arrives.
+    expect(requests).toBe(summary.counts.requests);
+    expect(await promQuery(promUrl, 'sum(last_over_time(k6_fleet_agents_registered_total{testid="rw"}[5m]))')).toBe(50);
   });
 });

@@ -136,6 +136,17 @@ describe('agent lifecycle', () => {
   });
 });
 
+describe('registration cost modes', () => {
+  it('burns the simulator\'s own CPU in cpu mode', async () => {
+    sim = await start({ registrationCostMs: 40, registrationCostMode: 'cpu' });
+    const before = process.cpuUsage();
+    for (const name of ['a', 'b', 'c']) await registerReady(sim.url, 'fleet', name);
+    const used = process.cpuUsage(before);
+    // Three credentials at 40 ms of CPU each (the server runs in this process).
+    expect((used.user + used.system) / 1000).toBeGreaterThanOrEqual(110);
+  });
+});
+
 describe('leases', () => {
   it('marks a silent cluster Unknown and Ready again on renewal', async () => {
     sim = await start({ leaseDurationSeconds: 0.2, leaseGrace: 1.5 });

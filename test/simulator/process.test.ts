@@ -116,6 +116,7 @@ describe('simulator process', () => {
     [['--error-rate', 'lease=2'], '--error-rate'],
     [['--latency', 'lognormal:median=5'], '--latency'],
     [['--bogus'], '--bogus'],
+    [['--registration-cost-mode', 'gpu'], '--registration-cost-mode'],
     [['--latency', 'none', '--latency-ms', '5'], '--latency'],
     [['--operator-token', 'same', '--registration-token', 'same'], '--operator-token'],
   ])('rejects %j with one line naming %s and exit code 2', async (args, flag) => {

@@ -66,7 +66,7 @@ function apply(store: Store, o: Op, now: number, changed: Set<Cluster>): void {
 describe('Store', () => {
   it('keeps bundle targets and counts consistent under any sequence of operations', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      fc.property(fc.array(op, { minLength: 10, maxLength: 80, size: 'max' }), (ops) => {
         const changed = new Set<Cluster>();
         const store = new Store({ deploymentsChanged: (c) => changed.add(c) }, 10, 'boot0000');
         let now = 1;

@@ -1,0 +1,228 @@
+// The coordinator behind runEmbedded: init context, options, setup, the instances (this thread
+// or worker threads on execution segments), teardown, thresholds, summary, exit code.
+import { availableParallelism } from 'node:os';
+import type { EmbeddedRunOptions, EmbeddedRunResult } from './api';
+import { Aggregator } from './aggregate';
+import type { LogFn } from './context';
+import { describeScriptError, EngineError, ExitCode, ScriptError, TestAbortError, ConfigError } from './errors';
+import { LocalInstance, locateWorkerScript, WorkerInstance, type InstanceHandle } from './handles';
+import { Instance, type InstanceOutcome, type InstanceSpec } from './instance';
+import type { MetricInfo } from './metrics';
+import { mergeOptions, resolveOptions, type ResolvedOptions } from './options';
+import type { SampleLine } from './samples';
+import { SampleMerger } from './stream';
+import { buildSummary, textSummary, type ThresholdVerdict } from './summary';
+import { buildThresholds, compare, type ThresholdSet } from './thresholds';
+import { formatTime, nowMs } from './time';
+import type { VU } from './vu';
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string, code: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_r, reject) => {
+    timer = setTimeout(() => reject(new EngineError(`${what} execution timed out after ${Math.round(ms / 1000)} seconds`, code)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs an exported lifecycle function (setup/teardown/handleSummary) in VU 0. */
+async function callLifecycle(vu: VU, name: string, arg: unknown, group: string, timeoutMs: number, timeoutCode: number): Promise<unknown> {
+  const fn = vu.exports[name];
+  if (typeof fn !== 'function') return undefined;
+  vu.inInit = false;
+  vu.groupPath = group;
+  try {
+    const result: unknown = (fn as (a: unknown) => unknown)(arg);
+    return isThenable(result) ? await withTimeout(Promise.resolve(result), timeoutMs, name, timeoutCode) : result;
+  } finally {
+    vu.groupPath = '';
+  }
+}
+
+export function evaluateThresholds(sets: readonly ThresholdSet[], agg: Aggregator, durationMs: number, onlyAbortable = false, elapsedMs = Infinity): ThresholdVerdict[] {
+  const out: ThresholdVerdict[] = [];
+  for (const set of sets) {
+    for (const t of set.thresholds) {
+      if (onlyAbortable && (!t.abortOnFail || elapsedMs < t.delayAbortEvalMs)) continue;
+      const known = agg.metrics.get(set.metric);
+      const metric = agg.lookup(set.key, set.metric, known?.type ?? 'counter', known?.contains ?? 'default');
+      const actual = metric.sink.read(t.aggregation, t.percentile, durationMs / 1000);
+      out.push({ key: set.key, source: t.source, ok: compare(actual, t.op, t.value), actual });
+    }
+  }
+  return out;
+}
+
+function workerCount(requested: number | undefined, options: ResolvedOptions): number {
+  const n = requested ?? availableParallelism();
+  const maxVUs = options.scenarios.reduce((a, s) => a + Math.max(s.vus, s.maxVUs, s.startVUs, ...s.stages.map((x) => x.target)), 0);
+  // More workers than VUs would leave some with nothing to do.
+  return Math.max(1, Math.min(n, maxVUs, 64));
+}
+
+export async function runEmbeddedImpl(o: EmbeddedRunOptions): Promise<EmbeddedRunResult> {
+  const log: LogFn = o.onLog ?? (() => undefined);
+  const merger = new SampleMerger(o.onSamples);
+  const placeholder = resolveOptions({});
+  const mainSpec: InstanceSpec = { bundlePath: o.bundlePath, env: o.env, options: placeholder, segmentIndex: 0, segmentCount: 1, setupData: undefined };
+  const main = new Instance(mainSpec, (b) => merger.push(b), log);
+  const handles: InstanceHandle[] = [];
+  let exitCode: number = ExitCode.ok;
+  try {
+    // --- init context: options and custom metrics ------------------------------------------
+    let vu0: VU;
+    try {
+      vu0 = main.createInitVU();
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      throw new ScriptError(describeScriptError(err));
+    }
+    const options = resolveOptions(mergeOptions(vu0.exports.options, o.optionOverrides));
+    for (const s of options.scenarios) {
+      if (typeof vu0.exports[s.exec] !== 'function') {
+        throw new ConfigError(s.exec === 'default' ? `scenario "${s.name}": the script has no exported default function` : `scenario "${s.name}": executor's exec function '${s.exec}' not found in exports`);
+      }
+    }
+    const thresholds = buildThresholds(options.thresholds, (name) => main.ctx.registry.get(name)?.type);
+    const agg = new Aggregator(thresholds);
+    merger.configure(thresholds, agg);
+    vu0.tags = { ...options.tags, group: '' };
+
+    // --- setup --------------------------------------------------------------------------------
+    const testStart = Date.now();
+    let setupData: string | undefined;
+    try {
+      const data = await callLifecycle(vu0, 'setup', undefined, '::setup', options.setupTimeoutMs, 100);
+      setupData = data === undefined ? undefined : JSON.stringify(data);
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      if (err instanceof TestAbortError) throw new EngineError(`test aborted in setup: ${err.reason}`, ExitCode.scriptAborted);
+      throw new ScriptError(describeScriptError(err));
+    }
+
+    // --- the run --------------------------------------------------------------------------------
+    const spec: Omit<InstanceSpec, 'segmentIndex' | 'segmentCount'> = {
+      bundlePath: o.bundlePath,
+      env: o.env,
+      options: { ...options, raw: JSON.parse(JSON.stringify(options.raw)) as Record<string, unknown> },
+      setupData,
+    };
+    let count = workerCount(o.workers, options);
+    const script = count > 1 ? locateWorkerScript() : undefined;
+    if (count > 1 && script === undefined) {
+      log('warn', 'engine worker bundle (dist/node/engine/worker.js) not found; running all VUs in this thread (build with `npx tsx scripts/build.ts --node-only`)');
+      count = 1;
+    }
+    const sink = (b: readonly SampleLine[]): void => merger.push(b);
+    for (let i = 0; i < count; i++) {
+      const s: InstanceSpec = { ...spec, segmentIndex: i, segmentCount: count };
+      handles.push(count === 1 ? new LocalInstance(s, sink, log) : new WorkerInstance(script as string, s, sink, log));
+    }
+    try {
+      await Promise.all(handles.map((h) => h.init()));
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      throw new ScriptError(describeScriptError(err));
+    }
+
+    let signalled = false;
+    let thresholdAbort = false;
+    const stopAll = (): void => handles.forEach((h) => h.stop());
+    const onSignal = (): void => {
+      signalled = true;
+      log('error', 'test run was aborted because k6 received a signal');
+      stopAll();
+    };
+    if (o.signal?.aborted === true) onSignal();
+    o.signal?.addEventListener('abort', onSignal, { once: true });
+
+    const runStart = Date.now() + 20;
+    const vus = main.ctx.registry.get('vus') as MetricInfo;
+    const vusMax = main.ctx.registry.get('vus_max') as MetricInfo;
+    const ticker = setInterval(() => {
+      let active = 0;
+      let max = 0;
+      for (const h of handles) {
+        const st = h.status();
+        active += st.vusActive;
+        max += st.vusMax;
+      }
+      const time = formatTime(nowMs());
+      main.ctx.emitter.push(vus, active, { ...options.tags }, time);
+      main.ctx.emitter.push(vusMax, max, { ...options.tags }, time);
+      const elapsed = Date.now() - runStart;
+      const failing = evaluateThresholds(thresholds, agg, elapsed, true, elapsed).filter((v) => !v.ok);
+      if (failing.length > 0 && !thresholdAbort) {
+        thresholdAbort = true;
+        log('error', `thresholds on metrics '${[...new Set(failing.map((f) => f.key))].join(', ')}' were crossed; at least one has abortOnFail enabled, stopping test prematurely`);
+        stopAll();
+      }
+    }, 1000);
+    let outcomes: InstanceOutcome[];
+    try {
+      outcomes = await Promise.all(handles.map((h) => h.run(runStart)));
+    } finally {
+      clearInterval(ticker);
+      o.signal?.removeEventListener('abort', onSignal);
+    }
+    const abortReason = outcomes.find((x) => x.abortReason !== null)?.abortReason ?? null;
+    if (abortReason !== null) log('error', `test aborted: ${abortReason === '' ? 'test aborted' : abortReason}`);
+
+    // --- teardown -------------------------------------------------------------------------------
+    let teardownFailed = false;
+    try {
+      await callLifecycle(vu0, 'teardown', setupData === undefined ? undefined : JSON.parse(setupData), '::teardown', options.teardownTimeoutMs, 101);
+    } catch (err) {
+      teardownFailed = true;
+      log('error', describeScriptError(err));
+    }
+    await Promise.all(handles.map((h) => h.close()));
+    main.ctx.emitter.flush();
+
+    // --- verdicts and summary ------------------------------------------------------------------------
+    const durationMs = Date.now() - testStart;
+    const verdicts = evaluateThresholds(thresholds, agg, durationMs);
+    const summary = buildSummary(agg, options, durationMs, verdicts);
+    let summaryFiles: Record<string, string> | undefined;
+    if (typeof vu0.exports.handleSummary === 'function') {
+      try {
+        const files = await callLifecycle(vu0, 'handleSummary', summary, '', 120_000, 102);
+        if (files !== null && typeof files === 'object') {
+          summaryFiles = {};
+          for (const [k, v] of Object.entries(files as Record<string, unknown>)) {
+            summaryFiles[k] = typeof v === 'string' ? v : v instanceof ArrayBuffer ? Buffer.from(v).toString('utf8') : JSON.stringify(v);
+          }
+        }
+      } catch (err) {
+        log('error', `failed to handle the end-of-test summary: ${describeScriptError(err)}`);
+        summaryFiles = { stdout: textSummary(summary, thresholds, verdicts) };
+      }
+    } else summaryFiles = { stdout: textSummary(summary, thresholds, verdicts) };
+
+    if (signalled) exitCode = ExitCode.externalAbort;
+    else if (abortReason !== null) exitCode = ExitCode.scriptAborted;
+    else if (verdicts.some((v) => !v.ok) || thresholdAbort) {
+      exitCode = ExitCode.thresholdsFailed;
+      log('error', `thresholds on metrics '${[...new Set(verdicts.filter((v) => !v.ok).map((v) => v.key))].join(', ')}' have been crossed`);
+    } else if (teardownFailed) exitCode = ExitCode.scriptException;
+    return { exitCode, summary, summaryFiles };
+  } catch (err) {
+    await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
+    if (err instanceof EngineError) {
+      log('error', err.message);
+      return { exitCode: err.exitCode, summary: null };
+    }
+    // Anything else is an engine bug; still one line, and k6's generic exit code.
+    log('error', `engine error: ${err instanceof Error ? err.message : String(err)}`);
+    return { exitCode: 255, summary: null };
+  } finally {
+    await main.close();
+  }
+}

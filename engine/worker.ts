@@ -1,0 +1,44 @@
+// Worker-thread entry: runs one execution segment and streams its samples to the main thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeScriptError, EngineError, ExitCode } from './errors';
+import type { MainToWorker, WorkerToMain } from './handles';
+import { Instance, type InstanceSpec } from './instance';
+
+function post(msg: WorkerToMain): void {
+  parentPort?.postMessage(msg);
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (port === null) throw new Error('engine/worker.js must run in a worker thread');
+  const spec = workerData as InstanceSpec;
+  const inst = new Instance(spec, (batch) => post({ t: 'samples', batch: [...batch] }), (level, line) => post({ t: 'log', level, line }));
+  try {
+    inst.init();
+  } catch (err) {
+    post({ t: 'error', message: err instanceof EngineError ? err.message : describeScriptError(err), exitCode: err instanceof EngineError ? err.exitCode : ExitCode.scriptException });
+    return;
+  }
+  const status = setInterval(() => post({ t: 'status', ...inst.status() }), 250);
+  post({ t: 'status', ...inst.status() });
+  post({ t: 'ready' });
+  port.on('message', (msg: MainToWorker) => {
+    if (msg.t === 'stop') inst.stop();
+    else if (msg.t === 'start') {
+      inst
+        .run(msg.startAt)
+        .then(async (outcome) => {
+          clearInterval(status);
+          await inst.close();
+          post({ t: 'done', outcome });
+          port.close();
+        })
+        .catch((err: unknown) => {
+          clearInterval(status);
+          post({ t: 'error', message: describeScriptError(err), exitCode: err instanceof EngineError ? err.exitCode : ExitCode.scriptException });
+        });
+    }
+  });
+}
+
+void main();
