@@ -42,6 +42,7 @@ export function buildProgram(): Command {
     .option('--run-id <id>', 'name of this run (default: timestamp and random suffix)')
     .option('--release <label>', 'release label of the target, carried into metrics and reports', 'dev')
     .option('--reports-dir <dir>', 'where reports/<run-id>/ go', 'reports')
+    .option('--set <path=value>', 'override any k6.config.ts field, e.g. --set agent.heartbeatIntervalS=30 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--registration-token <token>', 'the target\'s registration token')
     .option('--operator-token <token>', 'the target\'s operator token')
     .addHelpText('after', EXIT_HELP)

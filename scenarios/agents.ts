@@ -35,7 +35,7 @@ export async function agents(): Promise<void> {
 export async function rollout(): Promise<void> {
   // The run's start, not this scenario's: rollouts stop with the agents.
   const deadline = exec.scenario.startTime - plan.rollout.startAfterS * 1000 + plan.durationS * 1000;
-  await runRollouts(cp, plan, deadline, String(exec.scenario.startTime % 1e8));
+  await runRollouts(cp, plan, deadline, __ENV.FLEETLOAD_RUN_ID || String(exec.scenario.startTime));
 }
 
 export async function apiGet(): Promise<void> {

@@ -16,7 +16,7 @@ export const options = readOptions({
 });
 
 export async function rollout(): Promise<void> {
-  await runRollouts(cp, plan, exec.scenario.startTime + plan.durationS * 1000, String(exec.scenario.startTime % 1e8));
+  await runRollouts(cp, plan, exec.scenario.startTime + plan.durationS * 1000, __ENV.FLEETLOAD_RUN_ID || String(exec.scenario.startTime));
 }
 
 export default rollout;

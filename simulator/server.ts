@@ -216,14 +216,20 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // A deep accept backlog: a registration storm opens thousands of connections at once.
-    server.listen({ port: options.port, host: options.host, backlog: 4096 }, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      // A deep accept backlog: a registration storm opens thousands of connections at once.
+      server.listen({ port: options.port, host: options.host, backlog: 4096 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // Registrations re-queued from a state file must not keep a failed start alive.
+    sim.registrations.stop();
+    throw err;
+  }
   sim.leases.start();
   saver?.start();
   const port = (server.address() as AddressInfo).port;

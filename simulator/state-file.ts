@@ -4,6 +4,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { ClusterPhase } from './api';
 import type { Sim } from './context';
+import { generatePayload } from './payload';
 import { parseSelector } from './selectors';
 import { addCounts, Bundle, Cluster, Deployment, type DeploymentPhase } from './store';
 
@@ -100,11 +101,6 @@ function snapshot(sim: Sim): SavedState {
   };
 }
 
-const generated = (bytes: number): string => {
-  const unit = 'fleetload-payload-';
-  return unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
-};
-
 /** Loads a state file if it exists; a missing file is a fresh start, a corrupt one an error. */
 export async function loadState(path: string, sim: Sim): Promise<boolean> {
   let text: string;
@@ -114,15 +110,20 @@ export async function loadState(path: string, sim: Sim): Promise<boolean> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
-  const state = JSON.parse(text) as SavedState;
-  if (state.format !== FORMAT) throw new Error(`${path}: not a simulator state file (format ${String(state.format)})`);
+  let state: SavedState;
+  try {
+    state = JSON.parse(text) as SavedState;
+  } catch (err) {
+    throw new Error(`${path}: not a simulator state file (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (typeof state !== 'object' || state === null || state.format !== FORMAT) throw new Error(`${path}: not a simulator state file (format ${String((state as Partial<SavedState> | null)?.format)})`);
   const { store } = sim;
   const now = Date.now();
   for (const name of state.namespaces) store.namespace(name, true);
   for (const sb of state.bundles) {
     const ns = store.namespace(sb.namespace, true);
     if (ns === undefined) continue;
-    const payload = sb.payload ?? generated(sb.payloadBytes ?? 0);
+    const payload = sb.payload ?? generatePayload(sb.payloadBytes ?? 0);
     const b = new Bundle(sb.name, ns, parseSelector(sb.selector, 'selector'), payload, sb.payloadBytes, sb.createdAt);
     b.generation = sb.generation;
     ns.bundles.set(b.name, b);

@@ -6,6 +6,8 @@ import type { Cluster, Waiter } from './store';
 export class WatchHub {
   /** Parked deployment watches and registration waits, for the gauge. */
   parked = 0;
+  /** Set at shutdown: long polls answer at once instead of (re-)parking. */
+  closing = false;
 
   addWatcher(c: Cluster, w: Waiter): void {
     if (c.watchers === null) c.watchers = [w];
@@ -56,6 +58,7 @@ export class WatchHub {
 
   /** Answers every parked request (at shutdown). */
   wakeAll(clusters: Iterable<Cluster>): void {
+    this.closing = true;
     for (const c of clusters) {
       this.deploymentsChanged(c);
       this.registrationChanged(c);

@@ -65,6 +65,35 @@ describe('resolvePlan: profile plus flags', () => {
   });
 });
 
+describe('--set', () => {
+  it('overrides any field, JSON values typed, strings as they are', () => {
+    const plan = resolvePlan(config, { set: ['rollout.selector=region=eu-west', 'agent.heartbeatIntervalS=30', 'agent.deployments.mode=poll', 'agent.labels={"zone":["a","b"]}'] }, NOW);
+    expect(plan.scenario.rollout.selector).toBe('region=eu-west');
+    expect(plan.scenario.agent.heartbeatIntervalS).toBe(30);
+    expect(plan.scenario.agent.deployments.mode).toBe('poll');
+    expect(plan.scenario.agent.deployments.watchTimeoutS).toBe(30);
+    // Objects merge key by key, as profiles do: the new label key joins the base's.
+    expect(plan.scenario.agent.labels).toEqual({ ...config.base.agent.labels, zone: ['a', 'b'] });
+  });
+
+  it('names a wrong path or type by its --set path', () => {
+    let caught: unknown;
+    try {
+      resolvePlan(config, { set: ['agent.heartbeatIntervalS=soon', 'agent.hartbeat=1'] }, NOW);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const issues = (caught as ConfigError).issues;
+    expect(issues).toContainEqual({ path: '--set agent.heartbeatIntervalS', message: 'expected a number, got "soon"' });
+    expect(issues.map((i) => i.path)).toContain('--set agent.hartbeat');
+  });
+
+  it('refuses what is not path=value', () => {
+    expect(() => resolvePlan(config, { set: ['=3'] }, NOW)).toThrow(UsageError);
+  });
+});
+
 describe('resolvePlan: bad flags name the flag', () => {
   const bad: Array<[RunFlags, string]> = [
     [{ clusters: 'abc' }, '--clusters'],
@@ -78,6 +107,7 @@ describe('resolvePlan: bad flags name the flag', () => {
     [{ engine: 'jmeter' }, '--engine'],
     [{ profile: 'huge' }, '--profile'],
     [{ metricsAddr: '9464' }, '--metrics-addr'],
+    [{ runId: '../../etc' }, '--run-id'],
     [{ sloWarmup: '2m', duration: '1m' }, '--slo-warmup'],
     [{ profile: 'nightly', duration: '1m' }, 'sloWarmup (profile nightly)'],
   ];

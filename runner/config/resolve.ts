@@ -27,6 +27,8 @@ export interface RunFlags {
   operatorToken?: string;
   registrationToken?: string;
   k6PrometheusRw?: string;
+  /** `path=value` overrides of any k6.config.ts field, e.g. `rollout.selector=region=eu-west`. */
+  set?: string[];
 }
 
 export interface RunPlan {
@@ -111,6 +113,36 @@ export function parseHostPort(flag: string, raw: string): { host: string; port: 
   return { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port };
 }
 
+/**
+ * `--set a.b.c=value`: the value is JSON when it parses as JSON (numbers, booleans, lists),
+ * else a string. The schema check that follows names any wrong path or type.
+ */
+export function parseSets(sets: readonly string[]): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const raw of sets) {
+    const eq = raw.indexOf('=');
+    const path = eq > 0 ? raw.slice(0, eq).trim() : '';
+    if (!/^[A-Za-z][\w-]*(\.[A-Za-z0-9][\w./-]*)*$/.test(path)) {
+      throw new UsageError('--set', `expected path=value such as agent.heartbeatIntervalS=30, got ${JSON.stringify(raw)}`);
+    }
+    const text = raw.slice(eq + 1);
+    let value: Json;
+    try {
+      value = JSON.parse(text) as Json;
+    } catch {
+      value = text;
+    }
+    const keys = path.split('.');
+    let node = out;
+    for (const key of keys.slice(0, -1)) {
+      const next = node[key];
+      node = (typeof next === 'object' && next !== null && !Array.isArray(next) ? next : (node[key] = {})) as Record<string, Json>;
+    }
+    node[keys[keys.length - 1]!] = value;
+  }
+  return out;
+}
+
 /** Spreads agents over VUs: a few hundred VUs at most, since each agent is an async loop, not a VU. */
 export function chooseAgentsPerVu(clusters: number, requested: number): number {
   if (requested > 0) return Math.min(requested, clusters);
@@ -157,7 +189,7 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
     throw new UsageError('--engine', `unknown engine ${JSON.stringify(flags.engine)}`, `use one of ${ENGINE_CHOICES.join(', ')}`);
   }
 
-  const fromFlags: Record<string, Json> = {};
+  const fromFlags: Record<string, Json> = parseSets(flags.set ?? []);
   if (flags.clusters !== undefined) fromFlags.clusters = flagInt('clusters', flags.clusters, 1, 10_000_000);
   if (flags.duration !== undefined) fromFlags.duration = flagDuration('duration', flags.duration, false);
   if (flags.sloWarmup !== undefined) fromFlags.sloWarmup = flagDuration('slo-warmup', flags.sloWarmup, true);
@@ -172,7 +204,10 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
   const merged = deepMerge<BaseConfig>(deepMerge<BaseConfig>(config.base, profileOverrides(config, profile)), fromFlags);
   const issues: Issue[] = [];
   check(BASE_SCHEMA, merged, '', false, issues);
-  if (issues.length > 0) throw new ConfigError(issues.map((i) => ({ path: `${profile} profile: ${i.path}`, message: i.message })));
+  if (issues.length > 0) {
+    const fromSet = (path: string): boolean => (flags.set ?? []).some((x) => x.startsWith(`${path}=`) || path.startsWith(`${x.split('=')[0]}.`));
+    throw new ConfigError(issues.map((i) => ({ path: fromSet(i.path) ? `--set ${i.path}` : `${profile} profile: ${i.path}`, message: i.message })));
+  }
 
   const durationS = parseDurationSeconds(merged.duration) ?? 0;
   const sloWarmupS = parseDurationSeconds(merged.sloWarmup) ?? 0;
@@ -195,6 +230,9 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
   const registrationS = merged.clusters / merged.agent.registrationRatePerS;
   const rollout = { ...merged.rollout, startAfterS: merged.rollout.startAfterS > 0 ? merged.rollout.startAfterS : Math.ceil(registrationS + 5) };
 
+  if (flags.runId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(flags.runId)) {
+    throw new UsageError('--run-id', `${JSON.stringify(flags.runId)} is not a usable name (it becomes a directory)`, 'use letters, digits, dot, dash and underscore, at most 100');
+  }
   const plan: RunPlan = {
     runId: flags.runId ?? newRunId(now),
     release: flags.release ?? 'dev',

@@ -1,7 +1,7 @@
 // One virtual agent: register and wait for Ready, then heartbeat with jitter, watch (or poll) its
 // deployments, apply and report them, send node health and events, until its deadline. It backs
 // off on 429/5xx (honouring Retry-After) and registers again on 401 (the control plane lost it).
-import { backoffMs, isRetryable } from './backoff';
+import { isRetryable, retryDelayMs } from './backoff';
 import type { ControlPlane, Credentials, Deployment, NodeReport } from './control-plane';
 import type { CallResult } from './http';
 import type { AgentIdentity } from './identity';
@@ -64,8 +64,7 @@ export class Agent {
 
   private async pause(r: CallResult<unknown>, reason: string): Promise<void> {
     backoffs.add(1, { reason });
-    const ms = r.retryAfterMs ?? backoffMs(this.plan.backoff, this.attempt++, this.random);
-    await waitUntil(this.deadlineMs, ms);
+    await waitUntil(this.deadlineMs, retryDelayMs(this.plan.backoff, this.attempt++, r.retryAfterMs, this.random));
   }
 
   private async register(): Promise<boolean> {
@@ -208,7 +207,7 @@ export class Agent {
       const r = await this.cp.reportDeployment(this.id, creds, d, state, appliedAt, readyAt);
       if (r.status >= 200 && r.status < 300) break;
       if (!isRetryable(r.status) || !this.live()) return;
-      await waitUntil(this.deadlineMs, r.retryAfterMs ?? backoffMs(this.plan.backoff, attempt, this.random));
+      await waitUntil(this.deadlineMs, retryDelayMs(this.plan.backoff, attempt, r.retryAfterMs, this.random));
     }
     if (failed) {
       deploymentsFailed.add(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, isRetryable, retryAfterMs } from './backoff';
+import { backoffMs, isRetryable, retryAfterMs, retryDelayMs } from './backoff';
 
 describe('backoff', () => {
   const plan = { baseMs: 500, maxMs: 30_000, jitter: 1 };
@@ -10,6 +10,14 @@ describe('backoff', () => {
     expect(backoffMs(plan, 3, () => 0)).toBe(0);
     expect(backoffMs({ ...plan, jitter: 0.5 }, 1, () => 0)).toBe(500);
   });
+  it('treats Retry-After as a floor and spreads a herd over one more of it', () => {
+    expect(retryDelayMs(plan, 0, 1000, () => 0)).toBe(1000);
+    expect(retryDelayMs(plan, 0, 1000, () => 0.999)).toBe(1999);
+    // A long backoff already spreads: it wins over a short Retry-After.
+    expect(retryDelayMs(plan, 5, 1000, () => 1)).toBe(16_000 + 1000);
+    expect(retryDelayMs(plan, 2, undefined, () => 1)).toBe(2000);
+  });
+
   it('reads Retry-After seconds', () => {
     expect(retryAfterMs('2')).toBe(2000);
     expect(retryAfterMs(undefined)).toBeUndefined();

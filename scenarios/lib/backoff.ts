@@ -6,6 +6,17 @@ export function backoffMs(plan: BackoffPlan, attempt: number, random: () => numb
   return Math.round(ceiling * (1 - plan.jitter) + ceiling * plan.jitter * random());
 }
 
+/**
+ * How long to wait before retrying. Retry-After is a floor, never the exact time: a herd of agents
+ * told "1 s" that all come back at exactly 1 s is rejected together again, wave after wave. The
+ * jitter spreads them over one more Retry-After, and the exponential backoff still grows.
+ */
+export function retryDelayMs(plan: BackoffPlan, attempt: number, retryAfter: number | undefined, random: () => number = Math.random): number {
+  const backoff = backoffMs(plan, attempt, random);
+  if (retryAfter === undefined) return backoff;
+  return Math.round(Math.max(retryAfter, backoff) + retryAfter * plan.jitter * random());
+}
+
 /** Retry-After in seconds (the only form the simulator and most control planes send). */
 export function retryAfterMs(header: string | undefined): number | undefined {
   if (header === undefined || header === '') return undefined;

@@ -44,3 +44,9 @@ export function identityOf(index: number, agent: AgentPlan): AgentIdentity {
   for (let n = 0; n < agent.nodesPerCluster; n++) nodes.push(`${name}-node-${n}`);
   return { index, name, namespace: namespaceOf(index, agent.namespaces), labels, nodes };
 }
+
+/** A bundle name (DNS-1123 subdomain) that says which run and which rollout made it. */
+export function bundleName(runId: string, k: number): string {
+  const tag = runId.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 200);
+  return `rollout-${k}-${tag || 'run'}`;
+}

@@ -1,7 +1,7 @@
 // The operator side: rollouts followed to completion, and arrival-rate load on the read and
 // write APIs in each scope.
 import type { ClusterRef, ControlPlane } from './control-plane';
-import { clusterName, namespaceOf } from './identity';
+import { bundleName, clusterName, namespaceOf } from './identity';
 import { rolloutDuration, rolloutsIncomplete } from './metrics';
 import type { ScenarioPlan } from './plan';
 import { wait } from './timers';
@@ -13,11 +13,11 @@ function namespaces(plan: ScenarioPlan): string[] {
 }
 
 /** Creates `rollout.count` bundles, one after another, and follows each until done or timed out. */
-export async function runRollouts(cp: ControlPlane, plan: ScenarioPlan, deadlineMs: number, runTag: string): Promise<void> {
+export async function runRollouts(cp: ControlPlane, plan: ScenarioPlan, deadlineMs: number, runId: string): Promise<void> {
   const { rollout } = plan;
   const spaces = namespaces(plan);
   for (let k = 0; k < rollout.count && Date.now() < deadlineMs; k++) {
-    const name = `fleetload-${runTag}-${k}`;
+    const name = bundleName(runId, k);
     const started = Date.now();
     for (const ns of spaces) await cp.createBundle(ns, name, rollout.selector, rollout.payloadBytes);
     const until = Math.min(deadlineMs, started + rollout.timeoutS * 1000);

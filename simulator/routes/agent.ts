@@ -24,7 +24,7 @@ function listReply(c: Cluster): Reply {
 
 function watchDeployments(ctx: Ctx, c: Cluster, since: number, timeoutSeconds: number): Reply | Promise<Reply> {
   const { sim } = ctx;
-  if (c.deploymentsRevision > since || timeoutSeconds <= 0) return listReply(c);
+  if (c.deploymentsRevision > since || timeoutSeconds <= 0 || sim.hub.closing) return listReply(c);
   ctx.park();
   return new Promise<Reply>((resolve) => {
     let done = false;
@@ -40,7 +40,7 @@ function watchDeployments(ctx: Ctx, c: Cluster, since: number, timeoutSeconds: n
       wake: () => {
         // Woken by a change of this cluster only; `since` ahead of the server (a client bug or a
         // lost restart) keeps waiting rather than spinning.
-        if (c.deploymentsRevision > since || sim.store.cluster(c.namespace.name, c.name) !== c) finish();
+        if (c.deploymentsRevision > since || sim.hub.closing || sim.store.cluster(c.namespace.name, c.name) !== c) finish();
         else sim.hub.addWatcher(c, waiter);
       },
     };

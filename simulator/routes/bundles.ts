@@ -4,17 +4,12 @@ import type { BundleRequest } from '../api';
 import type { RouteSpec } from '../context';
 import { invalidField, notFound } from '../errors';
 import { boolParam } from '../http';
+import { generatePayload } from '../payload';
 import { bundleRequest, DNS_LABEL } from '../schemas';
 import { toSelector } from '../selectors';
 import type { Bundle } from '../store';
 
 const BUNDLES = '/api/v1/namespaces/{ns}/bundles';
-
-/** A readable, deterministic payload of exactly `bytes` ASCII bytes. */
-function generatePayload(bytes: number): string {
-  const unit = 'fleetload-payload-';
-  return unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
-}
 
 export const bundleRoutes: readonly RouteSpec[] = [
   {

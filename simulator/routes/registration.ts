@@ -11,7 +11,7 @@ function waitForRegistration(ctx: Ctx, id: string, waitSeconds: number): Reply |
   const { sim } = ctx;
   const c = sim.store.byRegId.get(id);
   if (c === undefined) throw notFound(`registration ${id}`);
-  if (!c.regPending || waitSeconds <= 0) return { status: 200, body: c.registrationStatus() };
+  if (!c.regPending || waitSeconds <= 0 || sim.hub.closing) return { status: 200, body: c.registrationStatus() };
   ctx.park();
   return new Promise<Reply>((resolve) => {
     let done = false;
