@@ -53,8 +53,8 @@ export function compileBundle(path: string): CompiledBundle {
   const body = rewriteGlobals(source.replace(/^#!.*/, ''));
   let fn: BundleFunction;
   try {
-    // The wrapper sits on the bundle's first line so that script line numbers stay right.
-    fn = new Script(`${WRAP_HEAD}${body}\n})`, { filename: abs }).runInThisContext() as BundleFunction;
+    // The wrapper takes a line of its own; lineOffset keeps the script's line and column numbers.
+    fn = new Script(`${WRAP_HEAD}\n${body}\n})`, { filename: abs, lineOffset: -1 }).runInThisContext() as BundleFunction;
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const esm = /\b(export|import)\b/.test(msg) || /Cannot use import statement|Unexpected token 'export'/.test(msg);

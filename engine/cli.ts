@@ -163,7 +163,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // Exit explicitly: a keep-alive or timeout timer left in the HTTP pool must not hold the run.
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   },
   (err: unknown) => {
     process.stderr.write(`engine error: ${err instanceof Error ? err.message : String(err)}\n`);

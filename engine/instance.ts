@@ -116,12 +116,10 @@ export class Instance {
     const delay = startAt - Date.now();
     if (delay > 0) await wait(delay, this.stoppedPromise);
     const data = this.spec.setupData;
-    const copies = new WeakMap<VU, unknown>();
-    const dataFor = (vu: VU): unknown => {
-      if (data === undefined) return undefined;
-      if (!copies.has(vu)) copies.set(vu, JSON.parse(data));
-      return copies.get(vu);
-    };
+    // Real k6 (checked with v1.8) hands all VUs of an instance the same deserialized object:
+    // a mutation in one iteration is seen by later ones.
+    const shared: unknown = data === undefined ? undefined : JSON.parse(data);
+    const dataFor = (_vu: VU): unknown => shared;
     const runs = this.spec.options.scenarios.map(async (cfg) => {
       await wait(cfg.startTimeMs - (Date.now() - startAt), this.stoppedPromise);
       if (this.stopped) return;

@@ -60,6 +60,33 @@ export function evaluateThresholds(sets: readonly ThresholdSet[], agg: Aggregato
   return out;
 }
 
+/** Go's RFC 3339 with trimmed fractional seconds, as k6 serializes a Date in setup data. */
+function goTime(d: Date): string {
+  const iso = d.toISOString();
+  return iso.replace(/\.(\d{3})Z$/, (_m, ms: string) => (ms === '000' ? 'Z' : `.${ms.replace(/0+$/, '')}Z`));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+  return out;
+}
+
+/**
+ * setup()'s result crosses k6's Go side as JSON: object keys come back sorted (Go maps) and
+ * Dates as Go time strings. Reproduce that so scripts see the same data on both engines.
+ */
+export function serializeSetupData(data: unknown): string | undefined {
+  if (data === undefined) return undefined;
+  const json = JSON.stringify(data, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const original = this[key];
+    return original instanceof Date ? goTime(original) : value;
+  });
+  return json === undefined ? undefined : JSON.stringify(sortKeys(JSON.parse(json)));
+}
+
 function workerCount(requested: number | undefined, options: ResolvedOptions): number {
   const n = requested ?? availableParallelism();
   const maxVUs = options.scenarios.reduce((a, s) => a + Math.max(s.vus, s.maxVUs, s.startVUs, ...s.stages.map((x) => x.target)), 0);
@@ -100,7 +127,7 @@ export async function runEmbeddedImpl(o: EmbeddedRunOptions): Promise<EmbeddedRu
     let setupData: string | undefined;
     try {
       const data = await callLifecycle(vu0, 'setup', undefined, '::setup', options.setupTimeoutMs, 100);
-      setupData = data === undefined ? undefined : JSON.stringify(data);
+      setupData = serializeSetupData(data);
     } catch (err) {
       if (err instanceof EngineError) throw err;
       if (err instanceof TestAbortError) throw new EngineError(`test aborted in setup: ${err.reason}`, ExitCode.scriptAborted);

@@ -146,8 +146,9 @@ export class VU implements BundleScope {
   /** An uncaught exception in a timer callback or the iteration: k6 logs it and ends the iteration. */
   fail(err: unknown): void {
     if (err instanceof TestAbortError) {
+      // k6 counts the iteration that called test.abort() as a full one.
+      this.end({ full: true, aborted: true });
       this.ctx.abortTest(err.reason);
-      this.end({ full: false, aborted: true });
       return;
     }
     const scen = this.scenario?.config;

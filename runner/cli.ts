@@ -2,7 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PROFILE_NAMES } from '../k6.config';
 import { ENGINE_CHOICES, type RunFlags } from './config/resolve';
-import { EXIT, FleetloadError, errorMessage } from './errors';
+import { EXIT, FleetloadError, UsageError, errorMessage } from './errors';
 import { packageRoot } from './root';
 import { runScale } from './run';
 
@@ -43,11 +43,22 @@ export function buildProgram(): Command {
     .option('--release <label>', 'release label of the target, carried into metrics and reports', 'dev')
     .option('--reports-dir <dir>', 'where reports/<run-id>/ go', 'reports')
     .option('--set <path=value>', 'override any k6.config.ts field, e.g. --set agent.heartbeatIntervalS=30 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--quiet', 'no progress output; only the plan, errors and the verdict')
+    .option('--json-progress', 'progress as one JSON object a line (for tools)')
+    .option('--dry-run', 'check the configuration and the target, print the plan, send no load')
     .option('--registration-token <token>', 'the target\'s registration token')
     .option('--operator-token <token>', 'the target\'s operator token')
     .addHelpText('after', EXIT_HELP)
-    .action(async (flags: RunFlags) => {
-      const { exitCode } = await runScale(flags, { root: packageRoot(), say: (l) => process.stdout.write(`${l}\n`) });
+    .action(async (opts: RunFlags & { quiet?: boolean; jsonProgress?: boolean; dryRun?: boolean }) => {
+      const { quiet, jsonProgress, dryRun, ...flags } = opts;
+      if (quiet && jsonProgress) throw new UsageError('--quiet', 'goes with no --json-progress', 'choose one');
+      const { exitCode } = await runScale(flags, {
+        root: packageRoot(),
+        write: (text) => process.stdout.write(text),
+        isTty: process.stdout.isTTY === true,
+        progress: quiet ? 'quiet' : jsonProgress ? 'json' : 'auto',
+        dryRun: dryRun === true,
+      });
       process.exitCode = exitCode;
     });
   program.addHelpText('after', EXIT_HELP);

@@ -1,9 +1,10 @@
-// One scale run end to end: plan → engine → bundle → exporter → target → load → verdict → report.
-// Every way out (pass, breach, harness failure, Ctrl-C) writes the summary of what was measured.
+// One scale run end to end: plan → preflight → bundle → exporter → target → load → verdict →
+// report. Every way out after the load started (pass, breach, harness failure, Ctrl-C) writes the
+// summary and JUnit of what was measured.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import config from '../k6.config';
+import defaultConfig, { type FleetloadConfig } from '../k6.config';
 import { buildScenarios } from './build/scenarios';
 import { k6OptionsFor } from './config/k6-options';
 import { resolvePlan, withTarget, type RunFlags, type RunPlan } from './config/resolve';
@@ -13,18 +14,32 @@ import { selectEngine } from './engines/select';
 import { EngineError, errorMessage, EXIT, FleetloadError, SloViolation, UsageError, type ExitCode } from './errors';
 import { isRouted, Measurements, SLI_NAMES } from './ingest/measurements';
 import { Exporter } from './metrics/exporter';
+import { checkFdLimit } from './preflight/fd-limit';
+import { planText } from './preflight/plan-text';
+import { ProgressClock } from './progress/snapshot';
+import { JsonView, LineView, QuietView, TtyView, type ProgressView } from './progress/views';
+import { writeJunit } from './report/junit';
 import { failureList, serialisable, SUMMARY_SCHEMA, writeSummary, type RunStatus, type RunSummary } from './report/summary';
 import { checkTarget } from './target/preflight';
 import { startSimulatorProcess, type SimulatorHandle } from './target/simulator-process';
 import { judge, type SloVerdict } from './verdict/judge';
 import { verdictTable } from './verdict/table';
 
+export type ProgressMode = 'auto' | 'quiet' | 'json';
+
 export interface RunIo {
   root: string;
-  /** Lines for the person or CI log running this. */
-  say: (line: string) => void;
+  /** Where output goes (stdout in the CLI). */
+  write: (text: string) => void;
+  /** A terminal gets a live area; anything else plain lines. */
+  isTty: boolean;
+  progress?: ProgressMode;
+  /** Stop after preflight and the printed plan: no report, no load. */
+  dryRun?: boolean;
   /** Installs the interrupt handling; returns an uninstaller. Tests pass their own. */
-  onInterrupt?: (graceful: () => void) => () => void;
+  onInterrupt?: (graceful: () => void, say: (line: string) => void) => () => void;
+  /** The configuration; k6.config.ts unless a test hands in its own. */
+  config?: FleetloadConfig;
 }
 
 export interface RunResult {
@@ -33,26 +48,30 @@ export interface RunResult {
   summary: RunSummary | undefined;
 }
 
-function defaultInterrupts(say: (line: string) => void): (graceful: () => void) => () => void {
-  return (graceful) => {
-    let count = 0;
-    const handler = (sig: NodeJS.Signals): void => {
-      count++;
-      if (count === 1) {
-        say(`${sig}: stopping the load gracefully and writing the report (press Ctrl-C again to exit at once)`);
-        graceful();
-      } else {
-        say(`${sig} again: exiting now; what was written stays`);
-        process.exit(EXIT.interrupted);
-      }
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    };
+function defaultInterrupts(graceful: () => void, say: (line: string) => void): () => void {
+  let count = 0;
+  const handler = (sig: NodeJS.Signals): void => {
+    count++;
+    if (count === 1) {
+      say(`${sig}: stopping the load gracefully and writing the report (press Ctrl-C again to exit at once)`);
+      graceful();
+    } else {
+      say(`${sig} again: exiting now; what was written stays`);
+      process.exit(EXIT.interrupted);
+    }
   };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+function viewFor(io: RunIo): ProgressView {
+  if (io.progress === 'json') return new JsonView(io.write);
+  if (io.progress === 'quiet') return new QuietView(io.write);
+  return io.isTty ? new TtyView(io.write) : new LineView(io.write);
 }
 
 /** The simulator's lease must outlast the agents' heartbeat interval with room for jitter and backoff. */
@@ -70,52 +89,55 @@ function verdictsOf(plan: RunPlan, m: Measurements): SloVerdict[] {
   });
 }
 
-function progressLine(plan: RunPlan, m: Measurements, startMs: number, lastRequests: { n: number; at: number }): string {
-  const now = Date.now();
-  const elapsed = Math.round((now - startMs) / 1000);
-  const rate = ((m.counts.requests - lastRequests.n) * 1000) / Math.max(1, now - lastRequests.at);
-  lastRequests.n = m.counts.requests;
-  lastRequests.at = now;
-  const errors = m.counts.requests > 0 ? (100 * m.counts.requestsFailed) / m.counts.requests : 0;
-  return `[${elapsed}s/${plan.durationS}s] registered ${m.counts.registered}/${plan.clusters}, heartbeats ${m.counts.heartbeats}, ${rate.toFixed(0)} req/s, ${errors.toFixed(2)} % errors`;
-}
-
 export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
   const started = new Date();
-  const plan0 = resolvePlan(config, flags, started);
-  const reportDir = resolve(io.root, plan0.reportsDir, plan0.runId);
+  const view = viewFor(io);
+  const say = (line: string): void => view.log(line);
+  let plan = resolvePlan(io.config ?? defaultConfig, flags, started);
+
+  const engine = selectEngine(plan.engine, io.root, resolve(io.root, plan.reportsDir, plan.runId), {
+    ...(plan.k6PrometheusRw !== undefined ? { prometheusRw: plan.k6PrometheusRw } : {}),
+    // testid is the convention of k6's remote-write dashboards; release lets runs be compared.
+    tags: { testid: plan.runId, release: plan.release },
+  });
+  const fd = checkFdLimit(plan);
+  say(planText(plan, engine.version, plan.target ?? 'the built-in simulator on a free loopback port', fd));
+  if (!fd.ok) throw new UsageError('file-descriptor limit', `the run needs about ${fd.needed} open files, the limit is ${fd.limit?.soft}`, fd.advice);
+  if (io.dryRun) {
+    if (plan.target !== undefined) {
+      const info = await checkTarget(plan.target);
+      say(`target ${plan.target} answers: ${info.product} ${info.apiVersion}`);
+    }
+    say('dry run: no load sent, nothing written');
+    return { exitCode: EXIT.ok, summaryPath: undefined, summary: undefined };
+  }
+
+  const reportDir = resolve(io.root, plan.reportsDir, plan.runId);
   await mkdir(reportDir, { recursive: true });
   const log: WriteStream = createWriteStream(join(reportDir, 'run.log'));
   const logLine = (line: string): void => {
     log.write(`${line}\n`);
   };
-  const say = (line: string): void => {
-    io.say(line);
+  const sayAndLog = (line: string): void => {
+    say(line);
     logLine(line);
   };
 
-  const measurements = new Measurements(plan0.slos);
+  const measurements = new Measurements(plan.slos);
+  const clock = new ProgressClock(plan, measurements);
   const abort = new AbortController();
   let interrupted = false;
-  let plan = plan0;
-  let engine: LoadEngine | undefined;
   let simulator: SimulatorHandle | undefined;
   let exporter: Exporter | undefined;
   let engineExit: number | null = null;
   let failure: FleetloadError | undefined;
-  let progress: NodeJS.Timeout | undefined;
-  const uninstall = (io.onInterrupt ?? defaultInterrupts(io.say))(() => {
+  let ticker: NodeJS.Timeout | undefined;
+  const uninstall = (io.onInterrupt ?? defaultInterrupts)(() => {
     interrupted = true;
     abort.abort();
-  });
+  }, sayAndLog);
 
   try {
-    engine = selectEngine(plan.engine, io.root, reportDir, {
-      ...(plan.k6PrometheusRw !== undefined ? { prometheusRw: plan.k6PrometheusRw } : {}),
-      // testid is the convention of k6's remote-write dashboards; release lets runs be compared.
-      tags: { testid: plan.runId, release: plan.release },
-    });
-    say(`fleetload run ${plan.runId}: ${plan.clusters} clusters, ${plan.durationS}s, profile ${plan.profile}, ${plan.vus} VUs with up to ${plan.agentsPerVu} agent${plan.agentsPerVu === 1 ? '' : 's'} each, engine ${engine.version}`);
     const { bundles } = await buildScenarios({ root: io.root, timersModule: engine.timersModule });
     const bundle = bundles.agents;
     if (!bundle) throw new EngineError('scenarios/agents.ts is missing: nothing to run');
@@ -128,19 +150,20 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
       });
       measurements.observe(exporter);
       try {
-        say(`metrics: ${await exporter.listen(plan.metrics.host, plan.metrics.port)}`);
+        sayAndLog(`metrics: ${await exporter.listen(plan.metrics.host, plan.metrics.port)}`);
       } catch (err) {
         throw new UsageError('--metrics-addr', `cannot listen on ${plan.metrics.host}:${plan.metrics.port} (${(err as { code?: string }).code ?? errorMessage(err)})`, 'choose another with --metrics-addr HOST:PORT, or --no-metrics');
       }
     }
 
+    clock.phase = 'starting target';
     if (plan.target === undefined) {
       simulator = await startSimulatorProcess({ root: io.root, args: simulatorArgs(plan), onLog: logLine });
-      say(`target: built-in simulator at ${simulator.url} (pid ${simulator.pid})`);
+      sayAndLog(`target: built-in simulator at ${simulator.url} (pid ${simulator.pid})`);
     }
     const targetUrl = plan.target ?? simulator!.url;
     await checkTarget(targetUrl);
-    if (plan.target !== undefined) say(`target: ${targetUrl}`);
+    if (plan.target !== undefined) sayAndLog(`target: ${targetUrl}`);
     plan = withTarget(plan, targetUrl);
 
     const env = {
@@ -148,11 +171,16 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
       FLEETLOAD_OPTIONS: JSON.stringify(k6OptionsFor(plan)),
       FLEETLOAD_RUN_ID: plan.runId,
     };
-    const loadStart = Date.now();
-    measurements.startWarmup(plan.slos, loadStart, plan.sloWarmupS);
-    const last = { n: 0, at: loadStart };
-    progress = setInterval(() => say(progressLine(plan, measurements, loadStart, last)), 10_000);
-    progress.unref();
+    clock.loadStartMs = Date.now();
+    clock.phase = 'ramping';
+    measurements.startWarmup(plan.slos, clock.loadStartMs, plan.sloWarmupS);
+    ticker = setInterval(() => {
+      const snap = clock.snapshot();
+      view.update(snap);
+      // The log keeps a line per 10 s whatever the view, so a run can be read after the fact.
+      if (snap.elapsedS % 10 === 0 || view.intervalS >= 10) logLine(JSON.stringify(snap));
+    }, view.intervalS * 1000);
+    ticker.unref();
     const outcome = await engine.run({ bundlePath: bundle, env, onSamples: measurements.ingest, wanted: isRouted, onLog: logLine, signal: abort.signal });
     engineExit = outcome.exitCode;
     if (!interrupted && !K6_COMPLETED.has(outcome.exitCode)) {
@@ -163,7 +191,9 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     failure = err instanceof FleetloadError ? err : new EngineError(`unexpected failure: ${errorMessage(err)}`);
     if (!(err instanceof FleetloadError) && err instanceof Error && err.stack) logLine(err.stack);
   } finally {
-    if (progress) clearInterval(progress);
+    if (ticker) clearInterval(ticker);
+    clock.phase = 'reporting';
+    view.stop();
     uninstall();
   }
 
@@ -198,8 +228,8 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
   const disagreements: string[] = [];
   const thresholdsPassed = engineExit === null ? null : engineExit !== 99;
   if (engineExit !== null && !interrupted && !failure) {
-    if (engineExit === 99 && breached.length === 0) disagreements.push(`${engine?.name} judged a threshold failed, the runner found every SLO met (the runner excludes warm-up and judges exact percentiles)`);
-    if (engineExit === 0 && breached.length > 0) disagreements.push(`${engine?.name} judged every threshold met, the runner found ${breached.join(', ')} breached`);
+    if (engineExit === 99 && breached.length === 0) disagreements.push(`${engine.name} judged a threshold failed, the runner found every SLO met (the runner excludes warm-up and judges exact percentiles)`);
+    if (engineExit === 0 && breached.length > 0) disagreements.push(`${engine.name} judged every threshold met, the runner found ${breached.join(', ')} breached`);
   }
 
   const usage = process.resourceUsage();
@@ -215,7 +245,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     endedAt: new Date().toISOString(),
     wallSeconds: (Date.now() - started.getTime()) / 1000,
     plan: { clusters: plan.clusters, durationS: plan.durationS, sloWarmupS: plan.sloWarmupS, vus: plan.vus, agentsPerVu: plan.agentsPerVu },
-    engine: { name: engine?.name ?? 'none', version: engine?.version ?? '', exitCode: engineExit, thresholdsPassed },
+    engine: { name: engine.name, version: engine.version, exitCode: engineExit, thresholdsPassed },
     target: { url: plan.scenario.target, kind: plan.target === undefined ? 'simulator' : 'external' },
     clusters: {
       requested: plan.clusters,
@@ -225,29 +255,41 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     },
     counts: { ...measurements.counts },
     failures: failureList(measurements.failures),
+    outages: measurements.outages.outages().map((o) => ({
+      startedAt: new Date(o.startMs).toISOString(),
+      endedAt: new Date(o.endMs).toISOString(),
+      seconds: o.seconds,
+      recoveredAt: o.recoveredAtMs === null ? null : new Date(o.recoveredAtMs).toISOString(),
+      recoverySeconds: o.recoverySeconds,
+    })),
     slos: verdicts.map(serialisable),
     disagreements,
     runner: { peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 },
   };
   const summaryPath = await writeSummary(reportDir, summary);
+  await writeJunit(reportDir, summary);
 
   await exporter?.close();
   await simulator?.stop();
 
-  say('');
-  say(verdictTable(verdicts));
-  say('');
-  say(`registered ${summary.clusters.registered}/${plan.clusters} clusters; ${measurements.counts.requests} requests, ${measurements.counts.requestsFailed} failed`);
-  for (const f of summary.failures.slice(0, 5)) say(`  ${f.count} × ${f.status === '0' ? 'no answer' : f.status} ${f.name}`);
-  for (const d of disagreements) say(`note: ${d}`);
-  if (failure) say(`error: ${failure.message}`);
+  sayAndLog('');
+  sayAndLog(verdictTable(verdicts));
+  sayAndLog('');
+  sayAndLog(`registered ${summary.clusters.registered}/${plan.clusters} clusters; ${measurements.counts.requests} requests, ${measurements.counts.requestsFailed} failed`);
+  for (const f of summary.failures.slice(0, 5)) sayAndLog(`  ${f.count} × ${f.status === '0' ? 'no answer' : f.status} ${f.name}`);
+  for (const o of summary.outages) {
+    const back = o.recoverySeconds === null ? 'the fleet had not fully recovered by the end of the run' : `the whole fleet heartbeat again ${o.recoverySeconds.toFixed(1)} s later`;
+    sayAndLog(`target unavailable from ${o.startedAt} for ${o.seconds} s; ${back}`);
+  }
+  for (const d of disagreements) sayAndLog(`note: ${d}`);
+  if (failure) sayAndLog(`error: ${failure.message}`);
   const outcomeText: Record<RunStatus, string> = {
     passed: 'every SLO met',
     'slo-violated': violation?.message ?? '',
     failed: 'the run failed (harness, engine or target), see the error above',
     interrupted: 'interrupted; the partial report holds what was measured',
   };
-  say(`${outcomeText[status]} (exit ${exitCode}); summary: ${summaryPath}`);
+  sayAndLog(`${outcomeText[status]} (exit ${exitCode}); report: ${reportDir}`);
   await new Promise<void>((r) => log.end(r));
   return { exitCode, summaryPath, summary };
 }

@@ -6,6 +6,7 @@ import type { ApiSliTag, SliName } from '../../scenarios/lib/plan';
 import { API_SLI_BY_TAG, METRIC } from '../../scenarios/lib/sli';
 import { SliRecorder } from '../verdict/sli-recorder';
 import type { MeasurementObserver } from './observer';
+import { OutageTracker } from './outages';
 
 export const SLI_NAMES: readonly SliName[] = ['api-mutating', 'api-read-resource', 'api-read-namespace', 'api-read-cluster', 'registration', 'distribution'];
 
@@ -58,6 +59,7 @@ export class Measurements {
   };
   /** Failed calls by `STATUS NAME` (URL template), so a report says what failed, not just how often. */
   readonly failures = new Map<string, number>();
+  readonly outages = new OutageTracker();
   private readonly observers: MeasurementObserver[] = [];
 
   constructor(slos: Readonly<Record<SliName, SloSpec>>) {
@@ -125,6 +127,9 @@ export class Measurements {
           this.counts.backoffs += value;
           for (const o of this.observers) o.event('backoff', value);
           break;
+        case METRIC.agentTransitions:
+          this.outages.transition(tags?.state, value, line.data.time);
+          break;
         case METRIC.rolloutsIncomplete:
           this.counts.rolloutsIncomplete += value;
           for (const o of this.observers) o.event('rollout_incomplete', value);
@@ -138,6 +143,7 @@ export class Measurements {
   private request(valueMs: number, tags: SampleTags, time: string): void {
     this.counts.requests++;
     const status = tags.status;
+    this.outages.request(status, time);
     const failed = status === undefined || status === '0' || Number(status) >= 400;
     if (failed) {
       this.counts.requestsFailed++;

@@ -28,6 +28,8 @@ export interface RunSummary {
   counts: RunCounts;
   /** Failed calls by status and URL template, most frequent first. */
   failures: Array<{ status: string; name: string; count: number }>;
+  /** Windows in which the target answered nothing, and how long the fleet took to come back. */
+  outages: Array<{ startedAt: string; endedAt: string; seconds: number; recoveredAt: string | null; recoverySeconds: number | null }>;
   slos: Array<Omit<SloVerdict, 'valueMs'> & { valueMs: number | null }>;
   /** Where k6's own threshold verdict and the runner's disagree (they judge different windows). */
   disagreements: string[];

@@ -62,8 +62,9 @@ export class SliRecorder {
     return this.histogram.totalCount;
   }
 
+  /** HDR answers with the top of a value's bucket (0.1 % wide): never more than the exact max. */
   private at(p: number): number {
-    return this.histogram.getValueAtPercentile(p) / 1000;
+    return Math.min(this.histogram.getValueAtPercentile(p) / 1000, this.maxMs);
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   agentsFailed,
   agentsRegistered,
   agentsReregistered,
+  agentTransitions,
   backoffs,
   deploymentsFailed,
   deploymentsReady,
@@ -27,6 +28,8 @@ export class Agent {
   private readonly applied = new Map<string, number>();
   private registeredOnce = false;
   private attempt = 0;
+  /** Set by a failed heartbeat, cleared by the next good one: the runner derives recovery time from these. */
+  private degraded = false;
 
   constructor(
     private readonly cp: ControlPlane,
@@ -151,9 +154,17 @@ export class Agent {
       const r = await this.cp.heartbeat(this.id, creds, piggyBack ? this.nodeReports() : undefined);
       if (r.status >= 200 && r.status < 300) {
         heartbeats.add(1);
+        if (this.degraded) {
+          this.degraded = false;
+          agentTransitions.add(1, { state: 'recovered' });
+        }
         this.attempt = 0;
         next = Date.now() + this.jittered(this.plan.heartbeatIntervalS);
       } else {
+        if (!this.degraded) {
+          this.degraded = true;
+          agentTransitions.add(1, { state: 'degraded' });
+        }
         await this.handleFailure(r, 'heartbeat');
         next = Date.now();
       }

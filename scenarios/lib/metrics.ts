@@ -13,3 +13,4 @@ export const deploymentsReady = new Counter(METRIC.deploymentsReady);
 export const deploymentsFailed = new Counter(METRIC.deploymentsFailed);
 export const backoffs = new Counter(METRIC.backoffs);
 export const rolloutsIncomplete = new Counter(METRIC.rolloutsIncomplete);
+export const agentTransitions = new Counter(METRIC.agentTransitions);

@@ -14,6 +14,8 @@ export const METRIC = {
   deploymentsFailed: 'fleet_deployments_failed',
   backoffs: 'fleet_backoffs',
   rolloutsIncomplete: 'fleet_rollouts_incomplete',
+  /** Agent lost (tag state=degraded) or regained (state=recovered) its heartbeat. */
+  agentTransitions: 'fleet_agent_transitions',
 } as const;
 
 /** The k6 metric (or sub-metric, with its tag filter) each SLI is judged on. */

@@ -1,0 +1,81 @@
+// What the run looks like right now, computed from the measurements once per refresh.
+import type { SliName } from '../../scenarios/lib/plan';
+import type { RunPlan } from '../config/resolve';
+import { SLI_NAMES, type Measurements } from '../ingest/measurements';
+
+export type Phase = 'building' | 'starting target' | 'ramping' | 'steady' | 'rolling out' | 'draining' | 'reporting';
+
+export interface SliNow {
+  sli: SliName;
+  count: number;
+  /** The judged percentile over the samples so far (after warm-up); null before any sample. */
+  valueMs: number | null;
+  objectiveMs: number;
+  ok: boolean | null;
+}
+
+export interface ProgressSnapshot {
+  phase: Phase;
+  elapsedS: number;
+  remainingS: number;
+  clusters: { total: number; registered: number; reregistered: number; failed: number };
+  requestsPerS: number;
+  /** Failed requests over all requests of the last interval, in percent. */
+  errorPercent: number;
+  slis: SliNow[];
+}
+
+/** Rates over the interval since the previous snapshot. */
+export class ProgressClock {
+  private lastRequests = 0;
+  private lastFailed = 0;
+  private lastAt: number;
+  phase: Phase = 'building';
+  loadStartMs = 0;
+
+  constructor(
+    private readonly plan: RunPlan,
+    private readonly m: Measurements,
+    now = Date.now(),
+  ) {
+    this.lastAt = now;
+  }
+
+  private loadPhase(elapsedS: number): Phase {
+    const c = this.m.counts;
+    if (elapsedS >= this.plan.durationS) return 'draining';
+    const { rollout } = this.plan.scenario;
+    const rolloutsDone = c.rolloutsCompleted + c.rolloutsIncomplete;
+    if (rollout.count > 0 && elapsedS >= rollout.startAfterS && rolloutsDone < rollout.count) return 'rolling out';
+    if (c.registered < this.plan.clusters) return 'ramping';
+    return 'steady';
+  }
+
+  snapshot(now = Date.now()): ProgressSnapshot {
+    const c = this.m.counts;
+    const dt = Math.max(1, now - this.lastAt) / 1000;
+    const requests = c.requests - this.lastRequests;
+    const failed = c.requestsFailed - this.lastFailed;
+    this.lastRequests = c.requests;
+    this.lastFailed = c.requestsFailed;
+    this.lastAt = now;
+    const elapsedS = this.loadStartMs > 0 ? (now - this.loadStartMs) / 1000 : 0;
+    const phase = this.loadStartMs > 0 && (this.phase === 'ramping' || this.phase === 'steady' || this.phase === 'rolling out') ? this.loadPhase(elapsedS) : this.phase;
+    if (phase !== this.phase && this.loadStartMs > 0 && this.phase !== 'reporting') this.phase = phase;
+    return {
+      phase,
+      elapsedS: Math.round(elapsedS),
+      remainingS: Math.max(0, Math.round(this.plan.durationS - elapsedS)),
+      clusters: { total: this.plan.clusters, registered: c.registered, reregistered: c.reregistered, failed: c.registrationFailed },
+      requestsPerS: Math.round(requests / dt),
+      errorPercent: requests > 0 ? Math.round((10_000 * failed) / requests) / 100 : 0,
+      slis: SLI_NAMES.map((sli) => {
+        const rec = this.m.recorders[sli];
+        const slo = this.plan.slos[sli];
+        if (rec.count === 0) return { sli, count: 0, valueMs: null, objectiveMs: slo.thresholdMs, ok: null };
+        const valueMs = rec.valueAt(slo.percentile);
+        return { sli, count: rec.count, valueMs, objectiveMs: slo.thresholdMs, ok: valueMs <= slo.thresholdMs };
+      }),
+    };
+  }
+}

@@ -1,0 +1,216 @@
+// Each script runs on the embedded engine and, when a real k6 is found, on real k6; both must
+// meet the same expectations (k6's semantics are the specification). Without k6 the k6 side is
+// skipped locally but fails under CI=true.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildNode } from '../../runner/build/node';
+import { countPoints, k6Binary, ROOT, runOnEngine, runOnK6, startServer, type RunInput, type RunOutcome } from './harness';
+
+type Engine = 'embedded' | 'k6';
+
+interface Case {
+  name: string;
+  input: (baseUrl: string) => RunInput;
+  /** Assertions both engines must pass. */
+  check: (r: RunOutcome, engine: Engine) => void;
+  /** A value both engines must produce identically. */
+  digest?: (r: RunOutcome) => unknown;
+}
+
+function tagValues(r: RunOutcome, metric: string, tag: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of r.points) if (p.metric === metric) out[p.data.tags?.[tag] ?? ''] = (out[p.data.tags?.[tag] ?? ''] ?? 0) + p.data.value;
+  return out;
+}
+
+function between(v: number, lo: number, hi: number): void {
+  expect(v).toBeGreaterThanOrEqual(lo);
+  expect(v).toBeLessThanOrEqual(hi);
+}
+
+const CASES: Case[] = [
+  {
+    name: 'per-vu-iterations: counts, tags, per-VU module state, __ITER',
+    input: () => ({ script: 'per-vu-iterations.js' }),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(countPoints(r.points, 'iterations')).toBe(12);
+      expect(tagValues(r, 'per_vu_iterations', 'vu')).toEqual({ '1': 4, '2': 4, '3': 4 });
+      expect(tagValues(r, 'per_vu_iterations', 'iter')).toEqual({ '0': 3, '1': 3, '2': 3, '3': 3 });
+      const maxState = Math.max(...r.points.filter((p) => p.metric === 'module_state').map((p) => p.data.value));
+      expect(maxState).toBe(4);
+      const it = r.points.find((p) => p.metric === 'iterations');
+      expect(it?.data.tags).toEqual({ group: '', scenario: 'pvu', kind: 'pvu' });
+    },
+    digest: (r) => ({ metrics: [...new Set(r.points.map((p) => p.metric))].sort(), declared: r.metrics.map((m) => m.metric).filter((v, i, a) => a.indexOf(v) === i).sort() }),
+  },
+  {
+    name: 'shared-iterations: total and unique iterationInTest',
+    input: () => ({ script: 'shared-iterations.js' }),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(countPoints(r.points, 'iterations')).toBe(10);
+      expect(Object.keys(tagValues(r, 'seen_iteration', 'it')).sort((a, b) => Number(a) - Number(b))).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    },
+  },
+  {
+    name: 'constant-vus and arrival-rate executors within tolerance',
+    input: () => ({ script: 'time-executors.js' }),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      between(countPoints(r.points, 'iterations', { scenario: 'cv' }), 14, 22);
+      between(countPoints(r.points, 'iterations', { scenario: 'car' }), 19, 21);
+      between(countPoints(r.points, 'iterations', { scenario: 'rar' }), 9, 11);
+    },
+  },
+  {
+    name: 'constant-arrival-rate drops iterations when VUs run out',
+    input: () => ({ script: 'dropped.js' }),
+    check: (r) => {
+      const done = countPoints(r.points, 'iterations');
+      const dropped = countPoints(r.points, 'dropped_iterations');
+      between(done, 4, 7);
+      between(done + dropped, 19, 21);
+      expect(r.points.find((p) => p.metric === 'dropped_iterations')?.data.tags?.scenario).toBe('car');
+    },
+  },
+  {
+    name: 'http: response object, k6 tags, error codes',
+    input: (url) => ({ script: 'http.js', env: { BASE_URL: url } }),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(countPoints(r.points, 'checks')).toBe(7);
+      expect(r.points.filter((p) => p.metric === 'checks').every((p) => p.data.value === 1)).toBe(true);
+      expect(countPoints(r.points, 'http_reqs')).toBe(3);
+      expect(countPoints(r.points, 'http_req_failed')).toBe(2);
+      expect(countPoints(r.points, 'data_received')).toBeGreaterThan(0);
+    },
+    digest: (r) => ({
+      reqTags: r.points.filter((p) => p.metric === 'http_reqs').map((p) => ({ ...p.data.tags, url: p.data.tags?.url?.replace(/:\d{4,5}\//, ':PORT/'), name: p.data.tags?.name?.replace(/:\d{4,5}\//, ':PORT/') })),
+      httpMetrics: [...new Set(r.points.map((p) => p.metric).filter((m) => m.startsWith('http_')))].sort(),
+    }),
+  },
+  {
+    name: 'thresholds that fail exit 99',
+    input: () => ({ script: 'thresholds-fail.js' }),
+    check: (r) => expect(r.exitCode).toBe(99),
+  },
+  {
+    name: 'thresholds that pass exit 0',
+    input: () => ({ script: 'thresholds-pass.js' }),
+    check: (r) => expect(r.exitCode).toBe(0),
+  },
+  {
+    name: 'setup/teardown data and handleSummary',
+    input: () => ({ script: 'lifecycle.js' }),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(r.logs.some((l) => l.includes('teardown saw {"nested":{"list":[1,2]},"token":"abc","when":"1970-01-01T00:00:00Z"}'))).toBe(true);
+      expect(JSON.parse(r.stdout)).toEqual({
+        iterations: 4,
+        // k6 shares one setup-data object between iterations: only the first sees 'abc'.
+        checkRate: 0.625,
+        outerChecks: [
+          ['token passed', 1, 3],
+          ['date as string', 4, 0],
+        ],
+        trendKeys: ['avg', 'max', 'med', 'min', 'p(90)', 'p(95)'],
+        types: ['counter', 'rate', 'time'],
+      });
+    },
+  },
+  {
+    name: 'exec.test.abort exits 108',
+    input: () => ({ script: 'abort.js' }),
+    check: (r) => {
+      expect(r.exitCode).toBe(108);
+      // The iteration that aborts counts, as in k6.
+      expect(countPoints(r.points, 'iterations')).toBe(2);
+    },
+  },
+  {
+    name: 'pending timers keep the iteration alive',
+    input: () => ({ script: 'timers.js' }),
+    check: (r) => {
+      expect(countPoints(r.points, 'timer_fired')).toBe(2);
+      expect(Math.min(...r.points.filter((p) => p.metric === 'iteration_duration').map((p) => p.data.value))).toBeGreaterThanOrEqual(140);
+    },
+  },
+];
+
+const k6 = k6Binary();
+const onCI = process.env.CI === 'true';
+let server: Awaited<ReturnType<typeof startServer>>;
+const results = new Map<string, Promise<RunOutcome>>();
+
+function result(c: Case, engine: Engine): Promise<RunOutcome> {
+  const key = `${engine}:${c.name}`;
+  let p = results.get(key);
+  if (p === undefined) {
+    const input = c.input(server.url);
+    p = engine === 'embedded' ? runOnEngine(input) : runOnK6(k6.path as string, input);
+    results.set(key, p);
+  }
+  return p;
+}
+
+function needK6(skip: () => void): void {
+  if (k6.path !== undefined) return;
+  if (onCI) throw new Error(`real k6 is required under CI=true: ${k6.reason}`);
+  console.log(`skipping the real-k6 side: ${k6.reason}`);
+  skip();
+}
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe('embedded engine conforms to k6', () => {
+  for (const c of CASES) {
+    it(`${c.name} [embedded]`, async () => {
+      c.check(await result(c, 'embedded'), 'embedded');
+    });
+    it(`${c.name} [real k6]`, async (ctx) => {
+      needK6(() => ctx.skip());
+      c.check(await result(c, 'k6'), 'k6');
+    });
+    if (c.digest !== undefined) {
+      const digest = c.digest;
+      it(`${c.name} [same result on both]`, async (ctx) => {
+        needK6(() => ctx.skip());
+        expect(digest(await result(c, 'embedded'))).toEqual(digest(await result(c, 'k6')));
+      });
+    }
+  }
+});
+
+describe('embedded engine only', () => {
+  it('blocking calls fail with a message naming the async API (real k6 runs them)', async (ctx) => {
+    const r = await runOnEngine({ script: 'blocking.js', env: { BASE_URL: server.url } });
+    expect(r.logs.find((l) => l.startsWith('http.get failed'))).toMatch(/http\.asyncRequest\(/);
+    expect(r.logs.find((l) => l.startsWith('sleep failed'))).toMatch(/setTimeout/);
+    needK6(() => ctx.skip());
+    const k = await runOnK6(k6.path as string, { script: 'blocking.js', env: { BASE_URL: server.url } });
+    expect(k.logs).toContain('http.get ran');
+    expect(k.logs).toContain('sleep ran');
+  });
+
+  it('worker threads split VUs on execution segments with k6 VU ids', async () => {
+    await buildNode(ROOT, ['engine/cli.ts', 'engine/worker.ts']);
+    const r = await runOnEngine({ script: 'workers.js', workers: 2 });
+    expect(r.exitCode).toBe(0);
+    expect(tagValues(r, 'vu_ids', 'vu')).toEqual({ '1': 2, '2': 2, '3': 2, '4': 2, '5': 2, '6': 2 });
+    expect(countPoints(r.points, 'iterations')).toBe(12);
+    // Each metric is declared once in the merged stream, before its first point.
+    const seen = new Set<string>();
+    const declared = new Set<string>();
+    for (const p of [...r.metrics.map((m) => m.metric)]) {
+      expect(declared.has(p)).toBe(false);
+      declared.add(p);
+    }
+    for (const p of r.points) seen.add(p.metric);
+    for (const m of seen) expect(declared.has(m)).toBe(true);
+  });
+});

@@ -1,0 +1,2 @@
+exports.options = { scenarios: { a: { executor: 'nope' } } };
+exports.default = function () {};

@@ -1,0 +1,2 @@
+exports.options = { thresholds: { http_reqs: ['foo<'] } };
+exports.default = function () {};
