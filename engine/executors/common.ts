@@ -53,9 +53,17 @@ export class LoopSet {
       vu.activate(scenario);
       ctx.counters.vusActive++;
       try {
+        let lastYield = performance.now();
         while (!this.isStopping && !shouldStop() && next()) {
           const outcome = await vu.runIteration(fn as IterationFn, data);
           if (outcome.aborted) break;
+          // An iteration without real I/O settles in microtasks only; yield now and then so
+          // timers (durations, stops, other VUs' I/O) still run.
+          const now = performance.now();
+          if (now - lastYield > 10) {
+            await new Promise<void>((r) => setImmediate(r));
+            lastYield = performance.now();
+          }
         }
       } finally {
         this.active.delete(vu);

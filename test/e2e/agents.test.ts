@@ -45,6 +45,8 @@ describe('virtual agents against the simulator', () => {
     ]);
     await cli.line(/\[10s \+20s\] \w+: registered 40\/40/, 20_000);
     await first.stop('SIGKILL');
+    // Down for a few seconds, as a real restart is (the report works at one-second resolution).
+    await new Promise((r) => setTimeout(r, 3000));
     const restartedAt = Date.now();
     const second = await startSimulator([], first.port);
     sims.push(second);
@@ -56,6 +58,14 @@ describe('virtual agents against the simulator', () => {
     const list = await operatorGet<ClusterList>(second.url, '/api/v1/clusters?limit=100');
     expect(list.total).toBe(40);
     for (const c of list.items) expect(c.lastHeartbeatAt ?? 0, c.name).toBeGreaterThan(restartedAt);
+    // The report says when the target was gone and how long the fleet took to come back.
+    expect(summary.outages).toHaveLength(1);
+    const outage = summary.outages[0]!;
+    expect(outage.seconds).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(outage.endedAt)).toBeGreaterThanOrEqual(restartedAt - 1000);
+    expect(outage.recoverySeconds).not.toBeNull();
+    expect(outage.recoverySeconds!).toBeLessThan(15);
+    expect(result.stdout).toMatch(/target unavailable from \S+ for \d+ s; the whole fleet heartbeat again [\d.]+ s later/);
   });
 
   it('roll a bundle out to exactly the clusters its selector matches, and record distribution latency', async () => {
