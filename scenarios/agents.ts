@@ -7,7 +7,7 @@ import { Agent } from './lib/agent';
 import { readOptions, readPlan } from './lib/env';
 import { fleetloadSim } from './lib/fleetload-sim';
 import { agentIndexes, identityOf } from './lib/identity';
-import { getOne, listAll, patchOne, runRollouts } from './lib/operator';
+import { apiLoadExecs, runRollouts } from './lib/operator';
 import { SMOKE_PLAN } from './lib/plan';
 import { SLI_METRIC } from './lib/sli';
 
@@ -38,20 +38,6 @@ export async function rollout(): Promise<void> {
   await runRollouts(cp, plan, deadline, __ENV.FLEETLOAD_RUN_ID || String(exec.scenario.startTime));
 }
 
-export async function apiGet(): Promise<void> {
-  await getOne(cp, plan);
-}
-
-export async function apiListNamespace(): Promise<void> {
-  await listAll(cp, plan, 'namespace');
-}
-
-export async function apiListCluster(): Promise<void> {
-  await listAll(cp, plan, 'cluster');
-}
-
-export async function apiPatch(): Promise<void> {
-  await patchOne(cp, plan);
-}
+export const { apiGet, apiListNamespace, apiListCluster, apiPatch } = apiLoadExecs(cp, plan);
 
 export default agents;

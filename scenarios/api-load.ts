@@ -3,7 +3,7 @@
 //   k6 run -e TARGET=http://127.0.0.1:8080 dist/k6/api-load.js
 import { readOptions, readPlan } from './lib/env';
 import { fleetloadSim } from './lib/fleetload-sim';
-import { getOne, listAll, patchOne } from './lib/operator';
+import { apiLoadExecs } from './lib/operator';
 import { SLI_METRIC } from './lib/sli';
 
 const plan = readPlan();
@@ -25,20 +25,6 @@ export const options = readOptions({
   },
 });
 
-export async function apiGet(): Promise<void> {
-  await getOne(cp, plan);
-}
-
-export async function apiListNamespace(): Promise<void> {
-  await listAll(cp, plan, 'namespace');
-}
-
-export async function apiListCluster(): Promise<void> {
-  await listAll(cp, plan, 'cluster');
-}
-
-export async function apiPatch(): Promise<void> {
-  await patchOne(cp, plan);
-}
+export const { apiGet, apiListNamespace, apiListCluster, apiPatch } = apiLoadExecs(cp, plan);
 
 export default apiGet;

@@ -185,6 +185,8 @@ export function createHttpModule(vu: VU): object {
     const responseType: ResponseType = p.responseType ?? 'text';
     const cb = p.responseCallback === undefined ? responseCallback : p.responseCallback;
 
+    // Tags are those at the call (inside a group, say), not those after the await.
+    const baseTags = vu.currentTags();
     const gen = vu.hold();
     const inflight = (vu.inflight ??= new Set());
     let handle: { abort(reason: Error): void } | null = null;
@@ -202,7 +204,7 @@ export function createHttpModule(vu: VU): object {
     const response = new K6Response(raw, m, urlStr, headers, typeof payload === 'string' ? payload : '', responseType, raw.error === null ? (err !== null ? { message: '', code: err.code } : null) : err);
     const expected = raw.error === null && isExpected(cb, raw.status);
 
-    const tags: SampleTags = { ...vu.currentTags() };
+    const tags: SampleTags = { ...baseTags };
     tags.method = m;
     tags.url = urlStr;
     tags.name = urlStr;

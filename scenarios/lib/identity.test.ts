@@ -35,8 +35,9 @@ describe('agent identities', () => {
 
   it('are reproducible and spread labels over every combination', () => {
     expect(identityOf(42, SMOKE_PLAN.agent)).toEqual(identityOf(42, SMOKE_PLAN.agent));
+    const agent = { ...SMOKE_PLAN.agent, labels: { region: ['eu-west', 'us-east', 'ap-south'], tier: ['edge', 'store'] } };
     const combos = new Set<string>();
-    for (let i = 0; i < 6; i++) combos.add(JSON.stringify(identityOf(i, SMOKE_PLAN.agent).labels));
+    for (let i = 0; i < 6; i++) combos.add(JSON.stringify(identityOf(i, agent).labels));
     // 3 regions × 2 tiers: the first six agents take all six combinations.
     expect(combos.size).toBe(6);
     expect(identityOf(3, SMOKE_PLAN.agent).nodes).toEqual(['edge-0000003-node-0', 'edge-0000003-node-1', 'edge-0000003-node-2']);

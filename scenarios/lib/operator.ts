@@ -64,3 +64,13 @@ export async function patchOne(cp: ControlPlane, plan: ScenarioPlan): Promise<vo
   // A label that no rollout selects, so API load never changes what rollouts target.
   await cp.patchLabels(randomCluster(plan), { 'fleetload.dev/touched': String(Date.now()) });
 }
+
+/** The arrival-rate scenarios' exec functions, one per verb and scope (k6 needs them exported). */
+export function apiLoadExecs(cp: ControlPlane, plan: ScenarioPlan): Record<'apiGet' | 'apiListNamespace' | 'apiListCluster' | 'apiPatch', () => Promise<void>> {
+  return {
+    apiGet: () => getOne(cp, plan),
+    apiListNamespace: () => listAll(cp, plan, 'namespace'),
+    apiListCluster: () => listAll(cp, plan, 'cluster'),
+    apiPatch: () => patchOne(cp, plan),
+  };
+}

@@ -1,6 +1,8 @@
 // The part of the resolved run configuration that the scenarios receive through __ENV
 // (FLEETLOAD_PLAN, JSON). The runner derives it from k6.config.ts and the CLI flags; a script run
-// by hand without it falls back to SMOKE_PLAN. Type-only on the Node side.
+// by hand without it falls back to SMOKE_PLAN, built from the same k6.config.ts (plain data, so
+// it bundles into the script).
+import config from '../../k6.config';
 
 /** Names of the SLIs; each is a k6 metric (or a tagged sub-metric) the scenarios emit. */
 export type SliName =
@@ -82,6 +84,7 @@ export interface ScenarioPlan {
   apiLoad: ApiLoadPlan;
 }
 
+/** What a hand-run script uses without the runner: ten agents on the config's base behaviour. */
 export const SMOKE_PLAN: ScenarioPlan = {
   target: 'http://127.0.0.1:8080',
   clusters: 10,
@@ -90,21 +93,7 @@ export const SMOKE_PLAN: ScenarioPlan = {
   durationS: 20,
   registrationToken: 'fleetload-registration',
   operatorToken: 'fleetload-operator',
-  agent: {
-    heartbeatIntervalS: 10,
-    heartbeatJitter: 0.25,
-    deployments: { mode: 'watch', pollIntervalS: 15, watchTimeoutS: 30 },
-    nodesPerCluster: 3,
-    healthIntervalS: 0,
-    namespaces: 2,
-    labels: { region: ['eu-west', 'us-east', 'ap-south'], tier: ['edge', 'store'] },
-    registrationRatePerS: 50,
-    registrationWaitS: 10,
-    backoff: { baseMs: 500, maxMs: 30_000, jitter: 1 },
-    applyMs: { min: 20, max: 200 },
-    applyFailureRate: 0,
-    eventMessageBytes: 120,
-  },
-  rollout: { count: 1, startAfterS: 5, intervalS: 10, selector: '', payloadBytes: 2048, timeoutS: 30 },
-  apiLoad: { getPerS: 0, listNamespacePerS: 0, listClusterPerS: 0, patchPerS: 0, pageSize: 100 },
+  agent: config.base.agent,
+  rollout: { ...config.base.rollout, startAfterS: 5 },
+  apiLoad: config.base.apiLoad,
 };

@@ -1,15 +1,7 @@
 // Bad input: one clear line naming the flag or address, a distinct exit code, no stack trace.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempReports } from '../helpers/cli';
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+import { freePort } from '../helpers/net';
 
 describe('fleetload run: bad input', () => {
   const cases: Array<[string, string[], number, RegExp]> = [
@@ -32,7 +24,7 @@ describe('fleetload run: bad input', () => {
   }
 
   it('a target that nothing listens on → exit 3, naming the address', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const r = await runCli(['run', '--clusters', '10', '--duration', '5s', '--target', `http://127.0.0.1:${port}`, '--engine', 'embedded', '--no-metrics', '--reports-dir', tempReports()]);
     expect(r.code).toBe(3);
     expect(`${r.stdout}${r.stderr}`).toMatch(new RegExp(`target http://127\\.0\\.0\\.1:${port} is not reachable \\(ECONNREFUSED\\)`));

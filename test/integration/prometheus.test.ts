@@ -2,7 +2,6 @@
 // with the runner's own exact P99 within one bucket (the buckets include every SLO threshold).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,20 +12,13 @@ import { SLI_NAMES } from '../../runner/ingest/measurements';
 import { requireBinary } from '../helpers/binary';
 import { realK6 } from '../helpers/k6';
 import { startCli, tempReports } from '../helpers/cli';
+import { freePort } from '../helpers/net';
 
 const prometheus = requireBinary('prometheus', 'apt-get install prometheus');
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
 });
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 async function startPrometheus(scrapeYaml: string, extraArgs: string[] = []): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetload-prom-'));
