@@ -113,6 +113,7 @@ async function main(): Promise<void> {
   try {
     await throughput(dir, server.url, false, 1);
     await throughput(dir, server.url, true, 1);
+    await throughput(dir, server.url, false, 2);
     await idleMemory(dir, server.url, 1000);
     await idleMemory(dir, server.url, 10_000);
   } finally {

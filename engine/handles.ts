@@ -19,7 +19,8 @@ export interface InstanceHandle {
 
 export type WorkerToMain =
   | { t: 'ready' }
-  | { t: 'samples'; batch: SampleLine[] }
+  /** A batch as one JSON string: cheaper to move than structured-cloning thousands of objects. */
+  | { t: 'samples'; json: string }
   | { t: 'log'; level: LogLevel; line: string }
   | { t: 'status'; vusActive: number; vusMax: number }
   | { t: 'done'; outcome: InstanceOutcome }
@@ -85,7 +86,7 @@ export class WorkerInstance implements InstanceHandle {
     this.worker.on('message', (msg: WorkerToMain) => {
       switch (msg.t) {
         case 'samples':
-          sink(msg.batch);
+          sink(JSON.parse(msg.json) as SampleLine[]);
           break;
         case 'log':
           log(msg.level, msg.line);

@@ -102,6 +102,9 @@ export async function runEmbeddedImpl(o: EmbeddedRunOptions): Promise<EmbeddedRu
   const main = new Instance(mainSpec, (b) => merger.push(b), log);
   const handles: InstanceHandle[] = [];
   let exitCode: number = ExitCode.ok;
+  // A script promise nobody awaits must not crash the embedding process; k6 logs it.
+  const onUnhandled = (reason: unknown): void => log('error', `Uncaught (in promise) ${describeScriptError(reason)}`);
+  process.on('unhandledRejection', onUnhandled);
   try {
     // --- init context: options and custom metrics ------------------------------------------
     let vu0: VU;
@@ -250,6 +253,7 @@ export async function runEmbeddedImpl(o: EmbeddedRunOptions): Promise<EmbeddedRu
     log('error', `engine error: ${err instanceof Error ? err.message : String(err)}`);
     return { exitCode: 255, summary: null };
   } finally {
+    process.off('unhandledRejection', onUnhandled);
     await main.close();
   }
 }

@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('engine/worker.js must run in a worker thread');
   const spec = workerData as InstanceSpec;
-  const inst = new Instance(spec, (batch) => post({ t: 'samples', batch: [...batch] }), (level, line) => post({ t: 'log', level, line }));
+  process.on('unhandledRejection', (reason) => post({ t: 'log', level: 'error', line: `Uncaught (in promise) ${describeScriptError(reason)}` }));
+  const inst = new Instance(spec, (batch) => post({ t: 'samples', json: JSON.stringify(batch) }), (level, line) => post({ t: 'log', level, line }));
   try {
     inst.init();
   } catch (err) {

@@ -21,6 +21,7 @@ import { JsonView, LineView, QuietView, TtyView, type ProgressView } from './pro
 import { writeJunit } from './report/junit';
 import { failureList, serialisable, SUMMARY_SCHEMA, writeSummary, type RunStatus, type RunSummary } from './report/summary';
 import { checkTarget } from './target/preflight';
+import { looksSaturated, scrapeServerView, type ApiSli, type ServerSli } from './target/server-view';
 import { startSimulatorProcess, type SimulatorHandle } from './target/simulator-process';
 import { judge, type SloVerdict } from './verdict/judge';
 import { verdictTable } from './verdict/table';
@@ -205,6 +206,8 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     throw failure;
   }
 
+  // Read while the target is still up: its own latency view, beside the agents' one.
+  const targetView = measurements.counts.requests > 0 && plan.scenario.target ? await scrapeServerView(plan.scenario.target) : undefined;
   const verdicts = verdictsOf(plan, measurements);
   const breached = verdicts.filter((v) => v.status === 'fail').map((v) => v.sli);
   // A breach is a finding about the target, kept apart from harness failures in type and code.
@@ -230,6 +233,16 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
   if (engineExit !== null && !interrupted && !failure) {
     if (engineExit === 99 && breached.length === 0) disagreements.push(`${engine.name} judged a threshold failed, the runner found every SLO met (the runner excludes warm-up and judges exact percentiles)`);
     if (engineExit === 0 && breached.length > 0) disagreements.push(`${engine.name} judged every threshold met, the runner found ${breached.join(', ')} breached`);
+  }
+
+  const warnings: string[] = [];
+  for (const v of verdicts) {
+    const server = targetView?.[v.sli as ApiSli];
+    if (v.status === 'fail' && looksSaturated(v.valueMs, server)) {
+      warnings.push(
+        `${v.sli}: the agents saw P${v.percentile} ${Math.round(v.valueMs)} ms, the target served P99 ${Math.round(server!.p99Ms!)} ms; the difference is queueing on the load-generating side (engine CPU, or the machine it shares with the target), not the target. Give the engine more CPU or split the fleet over machines before trusting this breach.`,
+      );
+    }
   }
 
   const usage = process.resourceUsage();
@@ -264,6 +277,8 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     })),
     slos: verdicts.map(serialisable),
     disagreements,
+    ...(targetView ? { targetView } : {}),
+    warnings,
     runner: { peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 },
   };
   const summaryPath = await writeSummary(reportDir, summary);
@@ -281,7 +296,12 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     const back = o.recoverySeconds === null ? 'the fleet had not fully recovered by the end of the run' : `the whole fleet heartbeat again ${o.recoverySeconds.toFixed(1)} s later`;
     sayAndLog(`target unavailable from ${o.startedAt} for ${o.seconds} s; ${back}`);
   }
+  if (targetView) {
+    const parts = (Object.entries(targetView) as [ApiSli, ServerSli][]).filter(([, v]) => v.p99Ms !== null).map(([sli, v]) => `${sli} ${v.p99Ms!.toFixed(1)} ms`);
+    if (parts.length > 0) sayAndLog(`the target's own view (server-side P99, from its /metrics buckets): ${parts.join(', ')}`);
+  }
   for (const d of disagreements) sayAndLog(`note: ${d}`);
+  for (const w of warnings) sayAndLog(`warning: ${w}`);
   if (failure) sayAndLog(`error: ${failure.message}`);
   const outcomeText: Record<RunStatus, string> = {
     passed: 'every SLO met',

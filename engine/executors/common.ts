@@ -97,10 +97,7 @@ export class LoopSet {
   async finish(gracefulMs: number): Promise<void> {
     this.softStop();
     const all = this.done();
-    let finished = false;
-    void all.then(() => (finished = true));
-    await Promise.race([all, wait(gracefulMs, this.env.stopped)]);
-    if (!finished) this.hardStop();
+    if (!(await settledWithin(all, gracefulMs, this.env.stopped))) this.hardStop();
     await all;
   }
 
@@ -118,10 +115,20 @@ function onceGate(): () => boolean {
   };
 }
 
-/** Resolves when `p` settles or `ms` pass; tells which. */
+/**
+ * Resolves when `p` settles, `ms` pass or the run stops; tells whether `p` settled. The timer is
+ * cleared either way: a leftover maxDuration timer would keep the embedding process alive.
+ */
 export async function settledWithin(p: Promise<void>, ms: number, stopped: Promise<void>): Promise<boolean> {
   let done = false;
-  void p.then(() => (done = true));
-  await Promise.race([p, wait(ms, stopped)]);
+  let timer: NodeJS.Timeout | undefined;
+  const tracked = p.then(() => {
+    done = true;
+  });
+  try {
+    await Promise.race([tracked, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, ms)))), stopped]);
+  } finally {
+    clearTimeout(timer);
+  }
   return done;
 }

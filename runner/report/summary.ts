@@ -33,6 +33,10 @@ export interface RunSummary {
   slos: Array<Omit<SloVerdict, 'valueMs'> & { valueMs: number | null }>;
   /** Where k6's own threshold verdict and the runner's disagree (they judge different windows). */
   disagreements: string[];
+  /** The target's server-side API latency, when it exports it (the built-in simulator does). */
+  targetView?: Partial<Record<string, { count: number; p99Ms: number | null }>>;
+  /** Findings that change how to read the verdict, e.g. a saturated load generator. */
+  warnings: string[];
   runner: { peakRssBytes: number; cpuSeconds: number };
 }
 

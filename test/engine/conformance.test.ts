@@ -58,8 +58,9 @@ const CASES: Case[] = [
     check: (r) => {
       expect(r.exitCode).toBe(0);
       between(countPoints(r.points, 'iterations', { scenario: 'cv' }), 14, 22);
-      between(countPoints(r.points, 'iterations', { scenario: 'car' }), 19, 21);
-      between(countPoints(r.points, 'iterations', { scenario: 'rar' }), 9, 11);
+      // Loose lower bounds: on a loaded 2-core machine real k6 itself starts a few late.
+      between(countPoints(r.points, 'iterations', { scenario: 'car' }) + countPoints(r.points, 'dropped_iterations', { scenario: 'car' }), 16, 21);
+      between(countPoints(r.points, 'iterations', { scenario: 'rar' }) + countPoints(r.points, 'dropped_iterations', { scenario: 'rar' }), 8, 11);
     },
   },
   {
@@ -104,7 +105,7 @@ const CASES: Case[] = [
     input: () => ({ script: 'lifecycle.js' }),
     check: (r) => {
       expect(r.exitCode).toBe(0);
-      expect(r.logs.some((l) => l.includes('teardown saw {"nested":{"list":[1,2]},"token":"abc","when":"1970-01-01T00:00:00Z"}'))).toBe(true);
+      expect(r.logs.join('\n')).toContain('teardown saw {"nested":{"list":[1,2]},"token":"abc","when":"1970-01-01T00:00:00Z"}');
       expect(JSON.parse(r.stdout)).toEqual({
         iterations: 4,
         // k6 shares one setup-data object between iterations: only the first sees 'abc'.
@@ -125,6 +126,24 @@ const CASES: Case[] = [
       expect(r.exitCode).toBe(108);
       // The iteration that aborts counts, as in k6.
       expect(countPoints(r.points, 'iterations')).toBe(2);
+    },
+  },
+  {
+    name: 'ramping-vus, startTime, scenario env and tags',
+    input: () => ({ script: 'ramping.js' }),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      between(countPoints(r.points, 'iterations', { scenario: 'rv' }), 8, 24);
+      expect(countPoints(r.points, 'who', { who: 'late', t: 'x', scenario: 'late' })).toBe(2);
+    },
+  },
+  {
+    name: 'abortOnFail thresholds stop the run early with exit 99',
+    input: () => ({ script: 'abort-on-fail.js' }),
+    check: (r) => {
+      expect(r.exitCode).toBe(99);
+      const times = r.points.filter((p) => p.metric === 'iterations').map((p) => Date.parse(p.data.time));
+      expect(Math.max(...times) - Math.min(...times)).toBeLessThan(6000);
     },
   },
   {
@@ -212,5 +231,16 @@ describe('embedded engine only', () => {
     }
     for (const p of r.points) seen.add(p.metric);
     for (const m of seen) expect(declared.has(m)).toBe(true);
+  });
+
+  it('worker threads split arrival rates and durations without changing totals', async () => {
+    await buildNode(ROOT, ['engine/cli.ts', 'engine/worker.ts']);
+    const r = await runOnEngine({ script: 'time-executors.js', workers: 2 });
+    expect(r.exitCode).toBe(0);
+    // Started plus dropped: on a loaded machine k6 drops late iterations too.
+    const started = (scenario: string): number => countPoints(r.points, 'iterations', { scenario }) + countPoints(r.points, 'dropped_iterations', { scenario });
+    between(countPoints(r.points, 'iterations', { scenario: 'cv' }), 12, 22);
+    between(started('car'), 16, 21);
+    between(started('rar'), 8, 11);
   });
 });
