@@ -182,11 +182,14 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
       if (snap.elapsedS % 10 === 0 || view.intervalS >= 10) logLine(JSON.stringify(snap));
     }, view.intervalS * 1000);
     ticker.unref();
-    const outcome = await engine.run({ bundlePath: bundle, env, onSamples: measurements.ingest, wanted: isRouted, onLog: logLine, signal: abort.signal });
-    engineExit = outcome.exitCode;
-    if (!interrupted && !K6_COMPLETED.has(outcome.exitCode)) {
-      const meaning = K6_EXIT_MEANING[outcome.exitCode] ?? 'unexpected exit';
-      throw new EngineError(`the ${engine.name} engine exited with ${outcome.exitCode} (${meaning}); see ${join(reportDir, 'run.log')}`);
+    // A Ctrl-C while building or starting the target came before the engine could listen for it.
+    if (!abort.signal.aborted) {
+      const outcome = await engine.run({ bundlePath: bundle, env, onSamples: measurements.ingest, wanted: isRouted, onLog: logLine, signal: abort.signal });
+      engineExit = outcome.exitCode;
+      if (!interrupted && !K6_COMPLETED.has(outcome.exitCode)) {
+        const meaning = K6_EXIT_MEANING[outcome.exitCode] ?? 'unexpected exit';
+        throw new EngineError(`the ${engine.name} engine exited with ${outcome.exitCode} (${meaning}); see ${join(reportDir, 'run.log')}`);
+      }
     }
   } catch (err) {
     failure = err instanceof FleetloadError ? err : new EngineError(`unexpected failure: ${errorMessage(err)}`);
