@@ -2,7 +2,7 @@
 //  1. requests per CPU-second against a trivial loopback server in another process, 50 VUs
 //     looping http.asyncRequest (CPU = process.cpuUsage of this process, i.e. the engine side);
 //  2. memory per idle VU at 1,000 and 10,000 VUs (heap + external after GC, and RSS).
-// Every load loop is bounded: a few seconds, loopback only.
+// Every load loop is bounded: a few seconds, loopback only. `--memory-only` skips part 1.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,7 @@ async function startServer(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
-async function throughput(dir: string, url: string, serialize: boolean, workers: number): Promise<void> {
+async function throughput(dir: string, url: string, serialize: boolean, workers: number, connections: 'per-vu' | 'shared' = 'per-vu'): Promise<void> {
   const bundle = join(dir, 'load.js');
   writeFileSync(bundle, LOAD_SCRIPT);
   let reqs = 0;
@@ -75,6 +75,7 @@ async function throughput(dir: string, url: string, serialize: boolean, workers:
     bundlePath: bundle,
     env: { BASE_URL: url, DURATION: '4s' },
     workers,
+    connections,
     onSamples: (batch: readonly SampleLine[]) => {
       for (const l of batch) {
         if (l.type === 'Point' && l.metric === 'http_reqs') reqs++;
@@ -86,7 +87,7 @@ async function throughput(dir: string, url: string, serialize: boolean, workers:
   const wall = (performance.now() - t0) / 1000;
   const cpuSec = (cpu.user + cpu.system) / 1e6;
   console.log(
-    `throughput (workers=${workers}, sink ${serialize ? 'JSON.stringify per line' : 'count only'}): ${reqs} requests in ${wall.toFixed(2)} s wall, ${cpuSec.toFixed(2)} CPU-s → ${Math.round(reqs / cpuSec)} req/CPU-s, ${Math.round(reqs / wall)} req/s (exit ${r.exitCode}${serialize ? `, ${(bytes / 1e6).toFixed(1)} MB of JSON` : ''})`,
+    `throughput (workers=${workers}, connections ${connections}, sink ${serialize ? 'JSON.stringify per line' : 'count only'}): ${reqs} requests in ${wall.toFixed(2)} s wall, ${cpuSec.toFixed(2)} CPU-s → ${Math.round(reqs / cpuSec)} req/CPU-s, ${Math.round(reqs / wall)} req/s (exit ${r.exitCode}${serialize ? `, ${(bytes / 1e6).toFixed(1)} MB of JSON` : ''})`,
   );
 }
 
@@ -95,10 +96,15 @@ async function idleMemory(dir: string, url: string, vus: number): Promise<void> 
   writeFileSync(bundle, IDLE_SCRIPT);
   const env = { BASE_URL: url, VUS: String(vus) };
   const options = resolveOptions({ scenarios: { idle: { executor: 'per-vu-iterations', vus, iterations: 1 } } });
-  gc();
+  // Settle the heap left by earlier phases before the baseline, or deltas go negative.
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const before = process.memoryUsage();
   const inst = new Instance({ bundlePath: bundle, env, options, segmentIndex: 0, segmentCount: 1, setupData: undefined }, () => undefined, () => undefined);
   inst.init();
+  gc();
   gc();
   const after = process.memoryUsage();
   const heap = (after.heapUsed + after.external - before.heapUsed - before.external) / vus;
@@ -111,9 +117,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetload-bench-'));
   const server = await startServer();
   try {
-    await throughput(dir, server.url, false, 1);
-    await throughput(dir, server.url, true, 1);
-    await throughput(dir, server.url, false, 2);
+    if (process.argv.includes('--memory-only')) {
+      await idleMemory(dir, server.url, 1000);
+      await idleMemory(dir, server.url, 10_000);
+      return;
+    }
+    await throughput(dir, server.url, false, 1, 'per-vu');
+    await throughput(dir, server.url, false, 1, 'shared');
+    await throughput(dir, server.url, true, 1, 'per-vu');
+    await throughput(dir, server.url, false, 2, 'per-vu');
     await idleMemory(dir, server.url, 1000);
     await idleMemory(dir, server.url, 10_000);
   } finally {

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import type { MetricType, SampleLine, SampleTags, ValueType } from './samples';
 import type { ThresholdSet } from './thresholds';
 
+export const EXPECTED_SUBMETRIC = 'http_req_duration{expected_response:true}';
+
 export interface Sink {
   add(v: number): void;
   /** k6's summary values for this sink; `durationSec` is the test run time. */
@@ -189,6 +191,12 @@ export class Aggregator {
       const list = this.subs.get(t.metric) ?? [];
       list.push({ key: t.key, parent: t.metric, tags: t.tags, metric: undefined as unknown as AggregatedMetric });
       this.subs.set(t.metric, list);
+    }
+    // k6 always tracks this submetric for its summary and handleSummary data.
+    const http = this.subs.get('http_req_duration') ?? [];
+    if (!http.some((s) => s.key === EXPECTED_SUBMETRIC)) {
+      http.push({ key: EXPECTED_SUBMETRIC, parent: 'http_req_duration', tags: { expected_response: 'true' }, metric: undefined as unknown as AggregatedMetric });
+      this.subs.set('http_req_duration', http);
     }
   }
 

@@ -15,17 +15,31 @@ export interface EmbeddedRunOptions {
   onSamples: SampleSink;
   /** Script console output and engine warnings, one line each. */
   onLog?: (level: 'debug' | 'info' | 'warn' | 'error', line: string) => void;
+  /**
+   * HTTP connections: 'per-vu' (default) gives every VU its own keep-alive pool as k6 does, so the
+   * system under test sees as many connections as with real k6; 'shared' pools them per thread.
+   */
+  connections?: 'per-vu' | 'shared';
   /** Aborting stops the run as k6 does on SIGINT: graceful stop, teardown, summary. */
   signal?: AbortSignal;
 }
 
 export interface EmbeddedRunResult {
-  /** k6's exit codes: 0, 99 thresholds, 104 invalid config, 107 script exception, 108 aborted. */
+  /**
+   * k6's exit codes: 0, 99 thresholds, 100/101 setup/teardown timeout, 104 invalid config,
+   * 105 stopped by the signal (k6 on SIGINT/SIGTERM), 107 script exception, 108 test.abort(),
+   * 255 bundle not found (as k6).
+   */
   exitCode: number;
   /** The data handed to handleSummary (k6's shape: metrics, root_group, options, state). */
   summary: unknown;
-  /** Files returned by handleSummary, already written or to be written by the caller. */
+  /**
+   * Files returned by handleSummary, to be written by the caller (runEmbedded writes nothing);
+   * without handleSummary, `{ stdout: <k6-style text summary> }`.
+   */
   summaryFiles?: Record<string, string>;
+  /** Every threshold's verdict: metric key (with tag filter), expression, pass, observed value. */
+  thresholds?: Array<{ metric: string; expression: string; ok: boolean; actual: number }>;
 }
 
 export type RunEmbedded = (options: EmbeddedRunOptions) => Promise<EmbeddedRunResult>;

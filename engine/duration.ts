@@ -31,6 +31,7 @@ export function optionalDuration(value: unknown, fallbackMs: number, what: strin
 
 /** Formats milliseconds as k6 prints durations in summaries (e.g. 1.23ms, 2.5s, 1m0s). */
 export function formatDurationMs(ms: number): string {
+  if (ms === 0) return '0s';
   if (ms < 1) return `${(ms * 1000).toFixed(2).replace(/\.?0+$/, '')}µs`;
   if (ms < 1000) return `${ms.toFixed(2).replace(/\.?0+$/, '')}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(2).replace(/\.?0+$/, '')}s`;

@@ -1,3 +1,6 @@
+import { dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 // k6's exit codes (errext/exitcodes) and the errors that carry them, so that every failure path
 // ends in one clear line and the right code instead of an engine stack trace.
 
@@ -41,13 +44,21 @@ export class TestAbortError extends Error {
   }
 }
 
+// Frames of the engine itself: this file when bundled (dist/node/*/…js), or engine/*.ts sources.
+const SELF = fileURLToPath(import.meta.url);
+const SELF_DIR = dirname(SELF) + sep;
+
+function isEngineFrame(line: string): boolean {
+  return line.includes('node:internal') || line.includes('node_modules') || line.includes(SELF) || (SELF.endsWith('.ts') && line.includes(SELF_DIR));
+}
+
 /** A script error rendered the way k6 logs it: message and the script's own frames only. */
 export function describeScriptError(err: unknown): string {
   if (err instanceof Error) {
     const frames = (err.stack ?? '')
       .split('\n')
       .slice(1)
-      .filter((l) => !/node:internal|\/engine\/|node_modules|dist\/node\//.test(l))
+      .filter((l) => !isEngineFrame(l))
       .map((l) => l.trim());
     const head = `${err.name === 'Error' ? 'Error' : err.name}: ${err.message}`;
     return frames.length > 0 ? `${head}\n\t${frames.join('\n\t')}` : head;

@@ -1,7 +1,7 @@
 // A running instance as the coordinator sees it: in this thread, or in a worker thread that
 // speaks the small message protocol of engine/worker.ts.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogFn, LogLevel } from './context';
@@ -24,14 +24,15 @@ export type WorkerToMain =
   | { t: 'log'; level: LogLevel; line: string }
   | { t: 'status'; vusActive: number; vusMax: number }
   | { t: 'done'; outcome: InstanceOutcome }
+  | { t: 'abort'; reason: string }
   | { t: 'error'; message: string; exitCode: number };
 
 export type MainToWorker = { t: 'start'; startAt: number } | { t: 'stop' };
 
 export class LocalInstance implements InstanceHandle {
   private readonly inst: Instance;
-  constructor(spec: InstanceSpec, sink: SampleSink, log: LogFn) {
-    this.inst = new Instance(spec, sink, log);
+  constructor(spec: InstanceSpec, sink: SampleSink, log: LogFn, onAbort: (reason: string) => void) {
+    this.inst = new Instance(spec, sink, log, onAbort);
   }
   async init(): Promise<void> {
     this.inst.init();
@@ -60,7 +61,8 @@ export function locateWorkerScript(from: string = import.meta.url): string | und
   if (override !== undefined && override !== '' && existsSync(override)) return override;
   let dir = dirname(fileURLToPath(from));
   const sibling = join(dir, 'worker.js');
-  if (existsSync(sibling) && existsSync(join(dir, 'cli.js'))) return sibling;
+  // Only a sibling in dist/node/engine is ours; another bundle's worker.js could sit elsewhere.
+  if (basename(dir) === 'engine' && existsSync(sibling) && existsSync(join(dir, 'cli.js'))) return sibling;
   for (let i = 0; i < 8; i++) {
     if (existsSync(join(dir, 'package.json'))) {
       const built = join(dir, 'dist', 'node', 'engine', 'worker.js');
@@ -81,7 +83,7 @@ export class WorkerInstance implements InstanceHandle {
   private failure: Error | undefined;
   private finished: InstanceOutcome | undefined;
 
-  constructor(script: string, spec: InstanceSpec, sink: SampleSink, log: LogFn) {
+  constructor(script: string, spec: InstanceSpec, sink: SampleSink, log: LogFn, onAbort: (reason: string) => void) {
     this.worker = new Worker(script, { workerData: spec });
     this.worker.on('message', (msg: WorkerToMain) => {
       switch (msg.t) {
@@ -96,6 +98,9 @@ export class WorkerInstance implements InstanceHandle {
           break;
         case 'ready':
           this.readyWait?.resolve();
+          break;
+        case 'abort':
+          onAbort(msg.reason);
           break;
         case 'done':
           this.finished = msg.outcome;

@@ -1,11 +1,11 @@
 // One engine instance: the VUs of one execution segment running every scenario. Runs in the
 // main thread (one worker) or inside a worker thread (engine/worker.ts).
 import { compileBundle, type CompiledBundle } from './bundle';
-import type { InstanceContext, LogFn, ScenarioRuntime } from './context';
+import { httpDefaultsFrom, type InstanceContext, type LogFn, type ScenarioRuntime } from './context';
 import { EXECUTORS } from './executors/index';
 import { wait, type ExecutorEnv } from './executors/common';
 import { MetricRegistry, SampleEmitter } from './metrics';
-import { HttpClient } from './modules/http-client';
+import { HttpClient, type ConnectionScope } from './modules/http-client';
 import { scenarioMaxMs, scenarioMaxVUs, type ResolvedOptions, type ScenarioConfig } from './options';
 import type { SampleSink } from './samples';
 import { evenSegment, type SegmentTuple } from './segments';
@@ -17,6 +17,8 @@ export interface InstanceSpec {
   options: ResolvedOptions;
   segmentIndex: number;
   segmentCount: number;
+  /** Connections per VU as in k6 (default) or one pool shared by the instance's VUs. */
+  connections?: ConnectionScope;
   /** setup()'s result as JSON, handed to every iteration as k6 does (a fresh copy per VU). */
   setupData: string | undefined;
 }
@@ -57,6 +59,8 @@ export class Instance {
     private readonly spec: InstanceSpec,
     sink: SampleSink,
     log: LogFn,
+    /** Told when exec.test.abort() ran here, so the coordinator can stop the other instances. */
+    private readonly onAbort: (reason: string) => void = () => undefined,
   ) {
     this.segment = evenSegment(spec.segmentIndex, spec.segmentCount);
     this.stoppedPromise = new Promise<void>((r) => (this.stopResolve = r));
@@ -67,16 +71,21 @@ export class Instance {
       emitter,
       registry,
       log,
-      http: new HttpClient(),
+      http: new HttpClient(spec.connections ?? 'per-vu', spec.options.raw.noConnectionReuse === true, spec.options.raw.insecureSkipTLSVerify === true),
       segment: this.segment,
       baseEnv: spec.env,
       optionTags: { ...spec.options.tags, group: '' },
       counters,
       abortTest: (reason) => {
-        if (this.abortReason === null) this.abortReason = reason;
+        if (this.abortReason === null) {
+          this.abortReason = reason;
+          this.onAbort(reason);
+        }
         this.stop();
       },
       scenarios: new Map(),
+      testOptions: spec.options.raw,
+      httpDefaults: httpDefaultsFrom(spec.options.raw),
       maxVUs: () => this.all.length,
     };
   }

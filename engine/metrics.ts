@@ -68,7 +68,8 @@ export class MetricRegistry {
 }
 
 export function metricLine(m: { name: string; type: MetricType; contains: ValueType }): MetricLine {
-  return { type: 'Metric', metric: m.name, data: { name: m.name, type: m.type, contains: m.contains, thresholds: [], submetrics: null } };
+  // Key order as k6 writes them, so serialized lines match k6's byte for byte in layout.
+  return { type: 'Metric', data: { name: m.name, type: m.type, contains: m.contains, thresholds: [], submetrics: null }, metric: m.name };
 }
 
 /** Buffers sample lines and hands them on in batches: on a timer and whenever the batch is full. */
@@ -91,7 +92,7 @@ export class SampleEmitter {
       metric.declared = true;
       this.buf.push(metricLine(metric));
     }
-    const line: PointLine = { type: 'Point', metric: metric.name, data: { time, value, tags } };
+    const line: PointLine = { metric: metric.name, type: 'Point', data: { time, value, tags } };
     this.buf.push(line);
     if (this.buf.length >= this.maxBatch) this.flush();
   }

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import type { EmbeddedRunOptions, EmbeddedRunResult } from './api';
 import { Aggregator } from './aggregate';
-import type { LogFn } from './context';
+import { httpDefaultsFrom, type LogFn } from './context';
 import { describeScriptError, EngineError, ExitCode, ScriptError, TestAbortError, ConfigError } from './errors';
 import { LocalInstance, locateWorkerScript, WorkerInstance, type InstanceHandle } from './handles';
 import { Instance, type InstanceOutcome, type InstanceSpec } from './instance';
@@ -11,6 +11,7 @@ import type { MetricInfo } from './metrics';
 import { mergeOptions, resolveOptions, type ResolvedOptions } from './options';
 import type { SampleLine } from './samples';
 import { SampleMerger } from './stream';
+import { prepareBundle, type PreparedBundle } from './esm';
 import { buildSummary, textSummary, type ThresholdVerdict } from './summary';
 import { buildThresholds, compare, type ThresholdSet } from './thresholds';
 import { formatTime, nowMs } from './time';
@@ -38,11 +39,21 @@ async function callLifecycle(vu: VU, name: string, arg: unknown, group: string, 
   if (typeof fn !== 'function') return undefined;
   vu.inInit = false;
   vu.groupPath = group;
+  vu.sent = 0;
+  vu.received = 0;
   try {
     const result: unknown = (fn as (a: unknown) => unknown)(arg);
     return isThenable(result) ? await withTimeout(Promise.resolve(result), timeoutMs, name, timeoutCode) : result;
   } finally {
+    if (group !== '') {
+      // Like an iteration, setup and teardown report their traffic (k6 tags it with the group).
+      const time = formatTime(nowMs());
+      const tags = { ...vu.tags, group };
+      vu.ctx.emitter.push(vu.ctx.registry.get('data_sent') as MetricInfo, vu.sent, tags, time);
+      vu.ctx.emitter.push(vu.ctx.registry.get('data_received') as MetricInfo, vu.received, tags, time);
+    }
     vu.groupPath = '';
+    vu.ctx.emitter.flush();
   }
 }
 
@@ -94,11 +105,26 @@ function workerCount(requested: number | undefined, options: ResolvedOptions): n
   return Math.max(1, Math.min(n, maxVUs, 64));
 }
 
-export async function runEmbeddedImpl(o: EmbeddedRunOptions): Promise<EmbeddedRunResult> {
-  const log: LogFn = o.onLog ?? (() => undefined);
-  const merger = new SampleMerger(o.onSamples);
+export async function runEmbeddedImpl(options: EmbeddedRunOptions): Promise<EmbeddedRunResult> {
+  const log: LogFn = options.onLog ?? (() => undefined);
+  let prepared: PreparedBundle;
+  try {
+    prepared = await prepareBundle(options.bundlePath);
+  } catch (err) {
+    log('error', err instanceof Error ? err.message : String(err));
+    return { exitCode: err instanceof EngineError ? err.exitCode : ExitCode.scriptException, summary: null };
+  }
+  try {
+    return await runPrepared({ ...options, bundlePath: prepared.path }, log);
+  } finally {
+    prepared.cleanup();
+  }
+}
+
+async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedRunResult> {
+  const merger = new SampleMerger(o.onSamples, log);
   const placeholder = resolveOptions({});
-  const mainSpec: InstanceSpec = { bundlePath: o.bundlePath, env: o.env, options: placeholder, segmentIndex: 0, segmentCount: 1, setupData: undefined };
+  const mainSpec: InstanceSpec = { bundlePath: o.bundlePath, env: o.env, options: placeholder, segmentIndex: 0, segmentCount: 1, setupData: undefined, connections: o.connections };
   const main = new Instance(mainSpec, (b) => merger.push(b), log);
   const handles: InstanceHandle[] = [];
   let exitCode: number = ExitCode.ok;
@@ -124,6 +150,8 @@ export async function runEmbeddedImpl(o: EmbeddedRunOptions): Promise<EmbeddedRu
     const agg = new Aggregator(thresholds);
     merger.configure(thresholds, agg);
     vu0.tags = { ...options.tags, group: '' };
+    main.ctx.testOptions = options.raw;
+    main.ctx.httpDefaults = httpDefaultsFrom(options.raw);
 
     // --- setup --------------------------------------------------------------------------------
     const testStart = Date.now();
@@ -143,6 +171,7 @@ export async function runEmbeddedImpl(o: EmbeddedRunOptions): Promise<EmbeddedRu
       env: o.env,
       options: { ...options, raw: JSON.parse(JSON.stringify(options.raw)) as Record<string, unknown> },
       setupData,
+      connections: o.connections,
     };
     let count = workerCount(o.workers, options);
     const script = count > 1 ? locateWorkerScript() : undefined;
@@ -151,9 +180,11 @@ export async function runEmbeddedImpl(o: EmbeddedRunOptions): Promise<EmbeddedRu
       count = 1;
     }
     const sink = (b: readonly SampleLine[]): void => merger.push(b);
+    // test.abort() in one instance stops all of them, as it stops the single k6 process.
+    const onAbort = (): void => handles.forEach((h) => h.stop());
     for (let i = 0; i < count; i++) {
       const s: InstanceSpec = { ...spec, segmentIndex: i, segmentCount: count };
-      handles.push(count === 1 ? new LocalInstance(s, sink, log) : new WorkerInstance(script as string, s, sink, log));
+      handles.push(count === 1 ? new LocalInstance(s, sink, log, onAbort) : new WorkerInstance(script as string, s, sink, log, onAbort));
     }
     try {
       await Promise.all(handles.map((h) => h.init()));
@@ -198,6 +229,10 @@ export async function runEmbeddedImpl(o: EmbeddedRunOptions): Promise<EmbeddedRu
     let outcomes: InstanceOutcome[];
     try {
       outcomes = await Promise.all(handles.map((h) => h.run(runStart)));
+    } catch (err) {
+      // E.g. init code of a VU started at run time (arrival-rate beyond preAllocatedVUs) threw.
+      stopAll();
+      throw err instanceof EngineError ? err : new ScriptError(describeScriptError(err));
     } finally {
       clearInterval(ticker);
       o.signal?.removeEventListener('abort', onSignal);
@@ -242,7 +277,7 @@ export async function runEmbeddedImpl(o: EmbeddedRunOptions): Promise<EmbeddedRu
       exitCode = ExitCode.thresholdsFailed;
       log('error', `thresholds on metrics '${[...new Set(verdicts.filter((v) => !v.ok).map((v) => v.key))].join(', ')}' have been crossed`);
     } else if (teardownFailed) exitCode = ExitCode.scriptException;
-    return { exitCode, summary, summaryFiles };
+    return { exitCode, summary, summaryFiles, thresholds: verdicts.map((v) => ({ metric: v.key, expression: v.source, ok: v.ok, actual: v.actual })) };
   } catch (err) {
     await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
     if (err instanceof EngineError) {

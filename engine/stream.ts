@@ -1,7 +1,7 @@
 // The main thread's view of the sample stream: batches from every instance (same thread or
 // workers) are merged into one, each metric declared once with its thresholds and submetrics,
 // folded into the aggregator, and handed to the caller's sink.
-import type { Aggregator } from './aggregate';
+import { EXPECTED_SUBMETRIC, type Aggregator } from './aggregate';
 import type { MetricLine, SampleLine, SampleSink } from './samples';
 import type { ThresholdSet } from './thresholds';
 
@@ -10,7 +10,12 @@ export class SampleMerger {
   private thresholds: readonly ThresholdSet[] = [];
   private aggregator: Aggregator | undefined;
 
-  constructor(private readonly sink: SampleSink) {}
+  private sinkFailed = false;
+
+  constructor(
+    private readonly sink: SampleSink,
+    private readonly log: (level: 'error', line: string) => void = () => undefined,
+  ) {}
 
   configure(thresholds: readonly ThresholdSet[], aggregator: Aggregator): void {
     this.thresholds = thresholds;
@@ -41,16 +46,25 @@ export class SampleMerger {
     const merged = out ?? batch;
     if (merged.length === 0) return;
     this.aggregator?.ingest(merged);
-    this.sink(merged);
+    try {
+      this.sink(merged);
+    } catch (err) {
+      // The caller's sink runs on the engine's timers; a throw there must not kill the run.
+      if (!this.sinkFailed) this.log('error', `onSamples threw (further errors not shown): ${err instanceof Error ? err.message : String(err)}`);
+      this.sinkFailed = true;
+    }
   }
 
   private enrich(line: MetricLine): MetricLine {
     const own = this.thresholds.filter((t) => t.metric === line.metric);
-    if (own.length === 0) return line;
+    const isHttpDuration = line.metric === 'http_req_duration';
+    if (own.length === 0 && !isHttpDuration) return line;
     const direct = own.filter((t) => t.tags === null).flatMap((t) => t.thresholds.map((x) => x.source));
     const subs = own
       .filter((t) => t.tags !== null)
       .map((t) => ({ name: t.key, suffix: Object.entries(t.tags ?? {}).map(([k, v]) => `${k}:${v}`).join(','), tags: t.tags }));
+    // k6 declares this submetric on every run with HTTP requests.
+    if (isHttpDuration && !subs.some((s) => s.name === EXPECTED_SUBMETRIC)) subs.push({ name: EXPECTED_SUBMETRIC, suffix: 'expected_response:true', tags: { expected_response: 'true' } });
     return { ...line, data: { ...line.data, thresholds: direct, submetrics: subs.length > 0 ? subs : null } };
   }
 }

@@ -74,14 +74,32 @@ function fmtMetric(m: SummaryMetric): string {
 }
 
 function checkLines(g: GroupNode, indent: string, out: string[]): void {
-  for (const c of g.checks) out.push(`${indent}${c.fails === 0 ? '✓' : '✗'} ${c.name}${c.fails === 0 ? '' : ` ↳ ${Math.round((c.passes / (c.passes + c.fails)) * 100)}% — ✓ ${c.passes} / ✗ ${c.fails}`}`);
+  for (const c of g.checks) out.push(`${indent}${c.fails === 0 ? '✓' : '✗'} ${c.name}${c.fails === 0 ? '' : `\n${indent}  ↳  ${Math.round((c.passes / (c.passes + c.fails)) * 100)}% — ✓ ${c.passes} / ✗ ${c.fails}`}`);
   for (const sub of g.groups) {
-    out.push(`${indent}█ ${sub.name}`);
+    out.push(`${indent}█ ${sub.name}`, '');
     checkLines(sub, `${indent}  `, out);
+    out.push('');
   }
 }
 
-/** A compact rendering of k6's default summary (thresholds, checks, metrics). */
+const SECTIONS: ReadonlyArray<[string, readonly string[]]> = [
+  ['HTTP', ['http_req_duration', 'http_req_failed', 'http_reqs']],
+  ['EXECUTION', ['dropped_iterations', 'iteration_duration', 'iterations', 'vus', 'vus_max']],
+  ['NETWORK', ['data_received', 'data_sent']],
+];
+
+/** Shown by k6's compact summary only on request; left out here as there. */
+const HIDDEN = new Set(['checks', 'group_duration', 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving']);
+
+function section(title: string, rows: Array<[string, string]>, out: string[]): void {
+  if (rows.length === 0) return;
+  const width = Math.max(...rows.map(([n]) => n.length)) + 3;
+  out.push(`    ${title}`);
+  for (const [name, value] of rows) out.push(`    ${name}${'.'.repeat(width - name.length)}: ${value}`);
+  out.push('');
+}
+
+/** A text rendering modelled on k6's default (compact) end-of-test summary. */
 export function textSummary(data: SummaryData, thresholds: readonly ThresholdSet[], verdicts: readonly ThresholdVerdict[]): string {
   const out: string[] = [''];
   if (thresholds.length > 0) {
@@ -96,17 +114,46 @@ export function textSummary(data: SummaryData, thresholds: readonly ThresholdSet
       }
       out.push('');
     }
+    out.push('');
   }
   out.push('  █ TOTAL RESULTS', '');
-  const checks: string[] = [];
-  checkLines(data.root_group, '    ', checks);
-  if (checks.length > 0) out.push(...checks, '');
-  const names = Object.keys(data.metrics).sort();
-  const width = Math.max(20, ...names.map((n) => n.length + 3));
-  for (const name of names) {
-    const m = data.metrics[name] as SummaryMetric;
-    out.push(`    ${name}${'.'.repeat(Math.max(3, width - name.length))}: ${fmtMetric(m)}`);
+  const checks = data.metrics.checks;
+  if (checks !== undefined) {
+    const passes = checks.values.passes ?? 0;
+    const fails = checks.values.fails ?? 0;
+    const total = passes + fails;
+    const secs = data.state.testRunDurationMs / 1000;
+    const pct = (n: number): string => `${total === 0 ? '0.00' : ((n / total) * 100).toFixed(2)}%`;
+    section('', [], out);
+    out.push(`    checks_total.......: ${total} ${secs > 0 ? (total / secs).toFixed(6) : '0'}/s`);
+    out.push(`    checks_succeeded...: ${pct(passes)} ${passes} out of ${total}`);
+    out.push(`    checks_failed......: ${pct(fails)} ${fails} out of ${total}`, '');
+    checkLines(data.root_group, '    ', out);
+    if (out[out.length - 1] !== '') out.push('');
   }
-  out.push('', '');
+  const placed = new Set<string>();
+  const rowsFor = (names: readonly string[]): Array<[string, string]> => {
+    const rows: Array<[string, string]> = [];
+    for (const name of names) {
+      const m = data.metrics[name];
+      if (m === undefined) continue;
+      placed.add(name);
+      rows.push([name, fmtMetric(m)]);
+      for (const [key, sub] of Object.entries(data.metrics)) {
+        if (key.startsWith(`${name}{`)) {
+          placed.add(key);
+          rows.push([`  { ${key.slice(name.length + 1, -1)} }`, fmtMetric(sub)]);
+        }
+      }
+    }
+    return rows;
+  };
+  const sections = SECTIONS.map(([title, names]) => [title, rowsFor(names)] as const);
+  const custom = Object.keys(data.metrics)
+    .filter((n) => !n.includes('{') && !placed.has(n) && !HIDDEN.has(n))
+    .sort();
+  const customRows = rowsFor(custom);
+  for (const [title, rows] of [...sections.filter(([t]) => t === 'HTTP'), ['CUSTOM', customRows] as const, ...sections.filter(([t]) => t !== 'HTTP')]) section(title, rows, out);
+  out.push('');
   return out.join('\n');
 }

@@ -1,6 +1,7 @@
 // One virtual user: its instance of the bundle, its k6 module instances, and the life of an
 // iteration (which, as in k6, lasts until the function's promise settles AND the VU's event loop
 // has no pending timers or requests).
+import type { Agent } from 'undici';
 import type { BundleScope, CompiledBundle } from './bundle';
 import { makeConsole } from './console';
 import type { InstanceContext, ScenarioRuntime } from './context';
@@ -45,6 +46,9 @@ export class VU implements BundleScope {
   generation = 0;
   private finish: ((outcome: IterationOutcome) => void) | null = null;
   private modules: Map<string, unknown> | null = null;
+  /** This VU's connection pool (created at its first request) when connections are per VU. */
+  dispatcher: Agent | null = null;
+  lastConnect: { ms: number; at: number } | null = null;
 
   constructor(
     readonly ctx: InstanceContext,
@@ -89,10 +93,26 @@ export class VU implements BundleScope {
     return { ...this.tags, group: this.groupPath };
   }
 
+  /** exec.vu.tags: this VU's own, writable tag set (copied on first use, as tags are shared). */
+  ownTags(): SampleTags {
+    if (!this.tagsOwned) {
+      this.tags = { ...this.tags };
+      this.tagsOwned = true;
+    }
+    return this.tags;
+  }
+
+  private tagsOwned = false;
+
   activate(scenario: ScenarioRuntime): void {
     this.scenario = scenario;
     this.env = scenario.env;
-    this.tags = scenario.tags;
+    if (this.tagsOwned) {
+      // Tags a script set on the VU stay with it into the next scenario, as in k6.
+      const own = this.tags;
+      this.tags = { ...scenario.tags };
+      for (const k of Object.keys(own)) if (!(k in this.tags) && k !== 'scenario' && k !== 'group') this.tags[k] = own[k] as string;
+    } else this.tags = scenario.tags;
     this.iterationInScenario = 0;
   }
 
@@ -171,6 +191,7 @@ export class VU implements BundleScope {
       }
       this.timers.clear();
     }
+    if (this.ctx.httpDefaults.noVUConnectionReuse) this.ctx.http.release(this);
     if (this.inflight !== null && this.inflight.size > 0) {
       const reqs = [...this.inflight];
       this.inflight.clear();

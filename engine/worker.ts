@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   if (port === null) throw new Error('engine/worker.js must run in a worker thread');
   const spec = workerData as InstanceSpec;
   process.on('unhandledRejection', (reason) => post({ t: 'log', level: 'error', line: `Uncaught (in promise) ${describeScriptError(reason)}` }));
-  const inst = new Instance(spec, (batch) => post({ t: 'samples', json: JSON.stringify(batch) }), (level, line) => post({ t: 'log', level, line }));
+  const inst = new Instance(spec, (batch) => post({ t: 'samples', json: JSON.stringify(batch) }), (level, line) => post({ t: 'log', level, line }), (reason) => post({ t: 'abort', reason }));
   try {
     inst.init();
   } catch (err) {

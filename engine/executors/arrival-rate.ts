@@ -61,6 +61,9 @@ async function runSchedule(env: ExecutorEnv, schedule: Schedule, endMs: number):
     initialized++;
   }
   const dropped = env.ctx.registry.get('dropped_iterations') as MetricInfo;
+  // k6 tags dropped iterations with the scenario but no group (they never ran in one).
+  const droppedTags = { ...env.scenario.tags };
+  delete droppedTags.group;
   const started = Date.now();
   let warnedMax = false;
   for (let local = 0; ; local++) {
@@ -79,7 +82,7 @@ async function runSchedule(env: ExecutorEnv, schedule: Schedule, endMs: number):
         warnedMax = true;
         env.ctx.log('warn', `Insufficient VUs, reached ${cfg.maxVUs} active VUs and cannot initialize more executor=${cfg.executor} scenario=${cfg.name}`);
       }
-      env.ctx.emitter.push(dropped, 1, env.scenario.tags, formatTime(nowMs()));
+      env.ctx.emitter.push(dropped, 1, droppedTags, formatTime(nowMs()));
       continue;
     }
     const v = vu;

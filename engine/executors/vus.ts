@@ -25,9 +25,9 @@ export function rampingSteps(startVUs: number, stages: readonly Stage[], scale: 
     } else {
       const dir = to > from ? 1 : -1;
       for (let v = from + dir; dir > 0 ? v <= to : v >= to; v += dir) {
-        const at = t + (st.durationMs * Math.abs(v - from)) / Math.abs(to - from);
-        // Ramping down, k6 lowers the target as soon as the line drops below the next integer.
-        steps.push({ at: dir > 0 ? at : at - st.durationMs / Math.abs(to - from), target: scale(v) });
+        // The target becomes v when the stage's line reaches v, going up or down: checked against
+        // k6 v1.8 (0→4→0 VUs over 0.5s+0.5s with 100ms iterations: 18 iterations on both).
+        steps.push({ at: t + (st.durationMs * Math.abs(v - from)) / Math.abs(to - from), target: scale(v) });
       }
     }
     t += st.durationMs;
@@ -83,7 +83,9 @@ export const rampingVus: Executor = async (env) => {
   }
   const rest = totalMs - (Date.now() - started);
   if (rest > 0 && !env.isStopped()) await wait(rest, env.stopped);
-  for (const s of slots) if (s.timer !== undefined) clearTimeout(s.timer);
+  // Ramp-down timers stay armed through the graceful stop: a VU ramped down at the very end
+  // is still cut after gracefulRampDown, as in k6.
   await loops.finish(env.isStopped() ? 0 : cfg.gracefulStopMs);
+  for (const s of slots) if (s.timer !== undefined) clearTimeout(s.timer);
   for (const s of slots) env.giveBack(s.vu);
 };

@@ -18,7 +18,7 @@ export function createExecutionModule(vu: VU): object {
       return vu.iterationsInInstance;
     },
     get tags(): Record<string, string> {
-      return vu.tags;
+      return vu.ownTags();
     },
   };
   const scenarioView = {
@@ -60,7 +60,7 @@ export function createExecutionModule(vu: VU): object {
       throw new TestAbortError(reason ?? '');
     },
     get options(): Record<string, unknown> {
-      return {};
+      return ctx.testOptions;
     },
   };
   return { vu: vuView, scenario: scenarioView, instance: instanceView, test: testView };

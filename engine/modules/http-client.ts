@@ -1,6 +1,6 @@
 // The HTTP transport behind k6/http: one undici Agent per engine instance with keep-alive, driven
 // through the raw dispatch API (no per-request streams) and measuring k6's timings.
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
 
 export interface RawResponse {
   status: number;
@@ -10,6 +10,10 @@ export interface RawResponse {
   /** Bytes on the wire, estimated from status line, headers and body. */
   bytesReceived: number;
   tStart: number;
+  /** When the request went onto a socket: the time before is k6's "blocked" (queue + connect). */
+  tSocket: number;
+  /** Connect time of a new connection this request waited for (0 on a reused one). */
+  connecting: number;
   tHeaders: number;
   tEnd: number;
   error: Error | null;
@@ -28,20 +32,63 @@ export interface Abortable {
   abort(reason: Error): void;
 }
 
-export class HttpClient {
-  private readonly agent: Agent;
+/** Where connections live: per VU (k6's semantics: every VU has its own transport) or shared. */
+export type ConnectionScope = 'per-vu' | 'shared';
 
-  constructor() {
-    this.agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, pipelining: 1, connections: null });
+/** The pool a VU's requests go through; one per VU when connections are per VU. */
+export interface ConnectionOwner {
+  dispatcher: Agent | null;
+  /** The last connection this owner opened: how long it took and when it was ready. */
+  lastConnect: { ms: number; at: number } | null;
+}
+
+export class HttpClient {
+  private readonly shared: Agent | null;
+  private readonly agents = new Set<Agent>();
+
+  constructor(
+    readonly scope: ConnectionScope = 'per-vu',
+    /** k6's noConnectionReuse: a new connection for every request. */
+    private readonly noReuse = false,
+    /** k6's insecureSkipTLSVerify. */
+    private readonly insecure = false,
+  ) {
+    this.shared = scope === 'shared' ? this.newAgent() : null;
+  }
+
+  private newAgent(owner?: ConnectionOwner): Agent {
+    const base = buildConnector(this.insecure ? { rejectUnauthorized: false } : {});
+    // A VU's own pool times its connects, so the request that waited for one reports k6's
+    // http_req_connecting (a shared pool cannot tell whose connect it was).
+    const connect: buildConnector.connector =
+      owner === undefined
+        ? base
+        : (opts, cb) => {
+            const t0 = performance.now();
+            base(opts, (...args) => {
+              const at = performance.now();
+              owner.lastConnect = { ms: at - t0, at };
+              cb(...args);
+            });
+          };
+    const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, pipelining: 1, connections: null, connect });
+    this.agents.add(agent);
+    return agent;
+  }
+
+  private dispatcherFor(owner: ConnectionOwner): Agent {
+    if (this.shared !== null) return this.shared;
+    return (owner.dispatcher ??= this.newAgent(owner));
   }
 
   /**
    * Sends a request; `track` receives a handle that aborts it (used when an iteration ends).
    * Resolves with the response or with `error` set; never rejects.
    */
-  send(req: RawRequest, track: (a: Abortable | null) => void): Promise<RawResponse> {
+  send(req: RawRequest, owner: ConnectionOwner, track: (a: Abortable | null) => void): Promise<RawResponse> {
+    const agent = this.dispatcherFor(owner);
     return new Promise<RawResponse>((resolve) => {
-      const res: RawResponse = { status: 0, statusText: '', headers: {}, body: EMPTY, bytesReceived: 0, tStart: performance.now(), tHeaders: 0, tEnd: 0, error: null };
+      const res: RawResponse = { status: 0, statusText: '', headers: {}, body: EMPTY, bytesReceived: 0, tStart: performance.now(), tSocket: 0, connecting: 0, tHeaders: 0, tEnd: 0, error: null };
       const chunks: Buffer[] = [];
       let controller: Dispatcher.DispatchController | null = null;
       let settled = false;
@@ -50,6 +97,7 @@ export class HttpClient {
         settled = true;
         res.tEnd = performance.now();
         if (res.tHeaders === 0) res.tHeaders = res.tEnd;
+        if (res.tSocket === 0) res.tSocket = res.tHeaders;
         res.error = err;
         if (err === null) {
           res.body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
@@ -68,6 +116,12 @@ export class HttpClient {
       const handler: Dispatcher.DispatchHandler = {
         onRequestStart(c: Dispatcher.DispatchController): void {
           controller = c;
+          res.tSocket = performance.now();
+          const conn = owner.lastConnect;
+          if (conn !== null && conn.at >= res.tStart) {
+            res.connecting = conn.ms;
+            owner.lastConnect = null;
+          }
         },
         onResponseStart(_c, statusCode, headers, statusMessage): void {
           res.tHeaders = performance.now();
@@ -92,7 +146,7 @@ export class HttpClient {
         },
       };
       try {
-        this.agent.dispatch(
+        agent.dispatch(
           {
             origin: req.origin,
             path: req.path,
@@ -101,6 +155,7 @@ export class HttpClient {
             body: req.body,
             headersTimeout: req.timeoutMs,
             bodyTimeout: req.timeoutMs,
+            reset: this.noReuse,
           },
           handler,
         );
@@ -110,8 +165,18 @@ export class HttpClient {
     });
   }
 
+  /** Drops a VU's connections (k6's noVUConnectionReuse, at the end of each iteration). */
+  release(owner: ConnectionOwner): void {
+    const agent = owner.dispatcher;
+    if (agent === null || agent === this.shared) return;
+    owner.dispatcher = null;
+    this.agents.delete(agent);
+    void agent.destroy().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
-    await this.agent.destroy().catch(() => undefined);
+    await Promise.all([...this.agents].map((a) => a.destroy().catch(() => undefined)));
+    this.agents.clear();
   }
 }
 

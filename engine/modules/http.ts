@@ -15,14 +15,17 @@ export interface RequestParams {
   timeout?: string | number;
   responseType?: ResponseType;
   responseCallback?: ExpectedStatuses | null;
+  redirects?: number;
+  throw?: boolean;
 }
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 interface ExpectedStatuses {
   readonly __expectedStatuses: ReadonlyArray<number | { min: number; max: number }>;
 }
 
 const DEFAULT_EXPECTED: ExpectedStatuses = { __expectedStatuses: [{ min: 200, max: 399 }] };
-const USER_AGENT = 'k6/embedded (https://k6.io/)';
 const HTTP_METRICS = [
   'http_reqs',
   'http_req_duration',
@@ -120,16 +123,19 @@ class K6Response {
     this.proto = raw.error === null ? 'HTTP/1.1' : '';
     this.url = url;
     this.rawHeaders = raw.headers;
-    this.error = err?.message ?? '';
+    this.error = raw.error === null ? '' : (err?.message ?? '');
     this.error_code = err?.code ?? 0;
     if (raw.error !== null || responseType === 'none') this.body = null;
     else if (responseType === 'binary') this.body = raw.body.buffer.slice(raw.body.byteOffset, raw.body.byteOffset + raw.body.byteLength) as ArrayBuffer;
     else this.body = raw.body.toString('utf8');
     const failed = raw.error !== null;
+    // As in k6, duration is sending + waiting + receiving; queueing and connecting are "blocked".
+    const blocked = failed ? 0 : Math.max(0, raw.tSocket - raw.tStart);
     const sending = 0;
-    const waiting = failed ? 0 : raw.tHeaders - raw.tStart;
+    const waiting = failed ? 0 : Math.max(0, raw.tHeaders - raw.tSocket);
     const receiving = failed ? 0 : raw.tEnd - raw.tHeaders;
-    this.timings = { duration: sending + waiting + receiving, blocked: 0, looking_up: 0, connecting: 0, tls_handshaking: 0, sending, waiting, receiving };
+    const connecting = failed ? 0 : Math.min(raw.connecting, blocked);
+    this.timings = { duration: sending + waiting + receiving, blocked, looking_up: 0, connecting, tls_handshaking: 0, sending, waiting, receiving };
     const h: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(reqHeaders)) h[canonicalHeader(k)] = [v];
     this.request = { method, url, headers: h, body: reqBody };
@@ -172,39 +178,25 @@ export function createHttpModule(vu: VU): object {
   const reg = vu.ctx.registry;
   const metrics = HTTP_METRICS.map((n) => reg.get(n) as MetricInfo);
 
-  async function asyncRequest(method: string, url: unknown, body?: unknown, params?: RequestParams | null): Promise<K6Response> {
-    if (vu.inInit) throw new Error('Making http requests in the init context is not supported');
-    const m = String(method).toUpperCase();
-    const urlStr = typeof url === 'object' && url !== null && 'url' in url ? String((url as { url: unknown }).url) : String(url);
-    const p = params ?? {};
-    const headers: Record<string, string> = { 'user-agent': USER_AGENT };
-    if (p.headers !== undefined && p.headers !== null) for (const [k, v] of Object.entries(p.headers)) headers[k.toLowerCase()] = String(v);
+  /** One request on the wire, with its samples; never rejects (errors are in the response). */
+  async function exchange(m: string, urlStr: string, headers: Record<string, string>, payload: Buffer | string | null, opts: { timeoutMs: number; responseType: ResponseType; cb: ExpectedStatuses | null; userTags: Record<string, unknown> | undefined; baseTags: SampleTags }): Promise<{ raw: RawResponse; response: K6Response } | undefined> {
     const target = splitUrl(urlStr);
-    const payload = encodeBody(body, headers);
-    const timeoutMs = p.timeout === undefined ? 60_000 : parseDuration(p.timeout, 'request timeout');
-    const responseType: ResponseType = p.responseType ?? 'text';
-    const cb = p.responseCallback === undefined ? responseCallback : p.responseCallback;
-
-    // Tags are those at the call (inside a group, say), not those after the await.
-    const baseTags = vu.currentTags();
     const gen = vu.hold();
     const inflight = (vu.inflight ??= new Set());
     let handle: { abort(reason: Error): void } | null = null;
-    const raw = await vu.ctx.http.send({ origin: target.origin, path: target.path, method: m, headers, body: payload, timeoutMs }, (h) => {
+    const raw = await vu.ctx.http.send({ origin: target.origin, path: target.path, method: m, headers, body: payload, timeoutMs: opts.timeoutMs }, vu, (h) => {
       if (h !== null) {
         handle = h;
         inflight.add(h);
       } else if (handle !== null) inflight.delete(handle);
     });
-    if (gen !== vu.generation) {
-      // The iteration ended while the request was in flight; its continuation must not run.
-      return new Promise<K6Response>(() => undefined);
-    }
+    // The iteration ended while the request was in flight; its continuation must not run.
+    if (gen !== vu.generation) return undefined;
     const err = raw.error === null ? (raw.status >= 400 ? { message: '', code: 1000 + raw.status } : null) : errorInfo(raw.error);
-    const response = new K6Response(raw, m, urlStr, headers, typeof payload === 'string' ? payload : '', responseType, raw.error === null ? (err !== null ? { message: '', code: err.code } : null) : err);
-    const expected = raw.error === null && isExpected(cb, raw.status);
+    const response = new K6Response(raw, m, urlStr, headers, typeof payload === 'string' ? payload : '', opts.responseType, err);
+    const expected = raw.error === null && isExpected(opts.cb, raw.status);
 
-    const tags: SampleTags = { ...baseTags };
+    const tags: SampleTags = { ...opts.baseTags };
     tags.method = m;
     tags.url = urlStr;
     tags.name = urlStr;
@@ -213,7 +205,7 @@ export function createHttpModule(vu: VU): object {
     if (raw.error === null) tags.proto = 'HTTP/1.1';
     else tags.error = err?.message ?? '';
     if (err !== null) tags.error_code = String(err.code);
-    if (p.tags !== undefined && p.tags !== null) for (const [k, v] of Object.entries(p.tags)) tags[k] = String(v);
+    if (opts.userTags !== undefined && opts.userTags !== null) for (const [k, v] of Object.entries(opts.userTags)) tags[k] = String(v);
 
     const t = response.timings as { duration: number; blocked: number; connecting: number; tls_handshaking: number; sending: number; waiting: number; receiving: number };
     vu.ctx.emitter.pushMany(metrics, [1, t.duration, t.blocked, t.connecting, t.tls_handshaking, t.sending, t.waiting, t.receiving, expected ? 0 : 1], tags, formatTime(nowMs()));
@@ -224,7 +216,45 @@ export function createHttpModule(vu: VU): object {
     vu.received += raw.bytesReceived;
     if (raw.error !== null) vu.ctx.log('warn', `Request Failed error="${urlStr}: ${err?.message ?? ''}"`);
     vu.release(gen);
-    return response;
+    return { raw, response };
+  }
+
+  async function asyncRequest(method: string, url: unknown, body?: unknown, params?: RequestParams | null): Promise<K6Response> {
+    if (vu.inInit) throw new Error('Making http requests in the init context is not supported');
+    let m = String(method).toUpperCase();
+    let urlStr = typeof url === 'object' && url !== null && 'url' in url ? String((url as { url: unknown }).url) : String(url);
+    const p = params ?? {};
+    const defaults = vu.ctx.httpDefaults;
+    const headers: Record<string, string> = { 'user-agent': defaults.userAgent };
+    if (p.headers !== undefined && p.headers !== null) for (const [k, v] of Object.entries(p.headers)) headers[k.toLowerCase()] = String(v);
+    splitUrl(urlStr);
+    let payload = encodeBody(body, headers);
+    const opts = {
+      timeoutMs: p.timeout === undefined ? 60_000 : parseDuration(p.timeout, 'request timeout'),
+      responseType: p.responseType ?? ((defaults.discardResponseBodies ? 'none' : 'text') as ResponseType),
+      cb: p.responseCallback === undefined ? responseCallback : p.responseCallback,
+      userTags: p.tags,
+      // Tags are those at the call (inside a group, say), not those after an await.
+      baseTags: vu.currentTags(),
+    };
+    // k6 follows up to 10 redirects by default (params.redirects), each hop its own sample.
+    let redirectsLeft = typeof p.redirects === 'number' ? p.redirects : defaults.maxRedirects;
+    for (;;) {
+      const hop = await exchange(m, urlStr, headers, payload, opts);
+      if (hop === undefined) return new Promise<K6Response>(() => undefined);
+      const { raw, response } = hop;
+      const location = raw.headers.location;
+      if (raw.error !== null && (p.throw ?? defaults.throwOnError)) throw new Error(`${urlStr}: ${response.error}`);
+      if (raw.error !== null || !REDIRECTS.has(raw.status) || typeof location !== 'string' || redirectsLeft <= 0) return response;
+      redirectsLeft--;
+      urlStr = new URL(location, urlStr).toString();
+      if (raw.status === 303 || ((raw.status === 301 || raw.status === 302) && m === 'POST')) {
+        m = 'GET';
+        payload = null;
+        delete headers['content-type'];
+        delete headers['content-length'];
+      }
+    }
   }
 
   return {

@@ -64,7 +64,7 @@ export function k6Binary(): { path?: string; reason: string } {
 export function runOnK6(k6: string, input: RunInput): Promise<RunOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetload-k6-'));
   const out = join(dir, 'out.json');
-  const args = ['run', join(SCRIPTS, input.script), '--out', `json=${out}`, '--quiet', '--no-color'];
+  const args = ['run', join(SCRIPTS, input.script), '--out', `json=${out}`, '--quiet'];
   for (const [k, v] of Object.entries(input.env ?? {})) args.push('-e', `${k}=${v}`);
   return new Promise<RunOutcome>((resolve, reject) => {
     const child = spawn(k6, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
@@ -96,6 +96,43 @@ export function runOnK6(k6: string, input: RunInput): Promise<RunOutcome> {
   });
 }
 
+let built: Promise<string> | undefined;
+
+/**
+ * Bundles engine/cli.ts and engine/worker.ts as runner/build/node.ts does, but into a directory
+ * of this test process (under node_modules/.cache, so that packages still resolve): parallel
+ * test files must not rewrite the dist/ files another one is running. Returns the cli.js path;
+ * its sibling worker.js is what runs in worker threads.
+ */
+export function buildEngineForTests(): Promise<string> {
+  built ??= (async () => {
+    const { build } = await import('esbuild');
+    const outdir = join(ROOT, 'node_modules', '.cache', 'fleetload-engine-test', String(process.pid), 'engine');
+    await build({
+      entryPoints: [join(ROOT, 'engine', 'cli.ts'), join(ROOT, 'engine', 'worker.ts')],
+      outdir,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'silent',
+    });
+    process.env.FLEETLOAD_ENGINE_WORKER = join(outdir, 'worker.js');
+    return join(outdir, 'cli.js');
+  })();
+  return built;
+}
+
+/** Removes this process's engine build (call from afterAll). */
+export async function cleanupEngineBuild(): Promise<void> {
+  if (built === undefined) return;
+  const cli = await built;
+  built = undefined;
+  delete process.env.FLEETLOAD_ENGINE_WORKER;
+  rmSync(dirname(dirname(cli)), { recursive: true, force: true });
+}
+
 export function countPoints(points: readonly PointLine[], metric: string, filter: Record<string, string> = {}): number {
   let n = 0;
   for (const p of points) {
@@ -105,9 +142,19 @@ export function countPoints(points: readonly PointLine[], metric: string, filter
   return n;
 }
 
-/** A loopback server: /ok → 200 JSON, /404 → 404, anything else → 200 text. */
+/** A loopback server: /ua echoes the User-Agent, /redirect → 302 to /ok, /404 → 404, else 200 JSON. */
 export async function startServer(): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/ua')) {
+      res.end(req.headers['user-agent'] ?? '');
+      return;
+    }
+    if ((req.url ?? '').startsWith('/redirect')) {
+      res.statusCode = 302;
+      res.setHeader('location', '/ok?from=redirect');
+      res.end();
+      return;
+    }
     if ((req.url ?? '').startsWith('/404')) {
       res.statusCode = 404;
       res.end('nope');

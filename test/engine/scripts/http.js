@@ -6,6 +6,8 @@ exports.default = async function () {
   check(ok, { 'status 200': (r) => r.status === 200, 'json ok': (r) => r.json().ok === true, 'content type': (r) => r.headers['Content-Type'] === 'application/json' });
   const missing = await http.asyncRequest('POST', `${__ENV.BASE_URL}/404`, 'abc');
   check(missing, { 'status 404': (r) => r.status === 404, 'code 1404': (r) => r.error_code === 1404 });
+  const redirected = await http.asyncRequest('GET', `${__ENV.BASE_URL}/redirect`);
+  check(redirected, { 'followed redirect': (r) => r.status === 200 && r.url.endsWith('/ok?from=redirect') });
   const refused = await http.asyncRequest('GET', 'http://127.0.0.1:1/', null, { timeout: '2s' });
   check(refused, { 'status 0': (r) => r.status === 0, 'code 1212': (r) => r.error_code === 1212 });
 };
