@@ -71,7 +71,12 @@ export class Instance {
       emitter,
       registry,
       log,
-      http: new HttpClient(spec.connections ?? 'per-vu', spec.options.raw.noConnectionReuse === true, spec.options.raw.insecureSkipTLSVerify === true),
+      http: new HttpClient(
+        spec.connections ?? 'per-vu',
+        spec.options.raw.noConnectionReuse === true,
+        spec.options.raw.insecureSkipTLSVerify === true,
+        typeof spec.options.raw.batchPerHost === 'number' && spec.options.raw.batchPerHost > 0 ? spec.options.raw.batchPerHost : null,
+      ),
       segment: this.segment,
       baseEnv: spec.env,
       optionTags: { ...spec.options.tags, group: '' },

@@ -52,6 +52,14 @@ export class HttpClient {
     private readonly noReuse = false,
     /** k6's insecureSkipTLSVerify. */
     private readonly insecure = false,
+    /**
+     * k6's batchPerHost, taken as the most connections a VU keeps to one host. k6 caps only idle
+     * connections with it and opens more on demand; an unbounded pool here keeps its peak size
+     * for the whole keep-alive, and a VU running hundreds of agents then exhausts the process's
+     * file descriptors. A request over the cap waits for a connection, and the wait is reported
+     * as http_req_blocked, as k6 reports waiting for a connection, not as http_req_duration.
+     */
+    private readonly maxPerHost: number | null = null,
   ) {
     this.shared = scope === 'shared' ? this.newAgent() : null;
   }
@@ -71,7 +79,7 @@ export class HttpClient {
               cb(...args);
             });
           };
-    const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, pipelining: 1, connections: null, connect });
+    const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, pipelining: 1, connections: owner === undefined ? null : this.maxPerHost, connect });
     this.agents.add(agent);
     return agent;
   }

@@ -53,9 +53,14 @@ export function arrivalRate(perSecond: number): { rate: number; timeUnit: string
   return { rate: 1, timeUnit: formatK6Duration(Math.round(1 / perSecond)) };
 }
 
-/** A watch and a heartbeat per agent can be in flight at once, plus a few for the operator. */
-export function idlePoolSize(agentsPerVu: number): number {
-  return 2 * agentsPerVu + 4;
+/**
+ * Connections a VU keeps per host. Watching agents hold one each, plus room for heartbeats and
+ * reports beside them; polling agents are rarely in flight, so a tenth of them is plenty. Real k6
+ * keeps this many idle (and opens more when busy); the embedded engine never opens more, so that
+ * 100,000 agents stay inside one process's file descriptors.
+ */
+export function idlePoolSize(agentsPerVu: number, mode: 'watch' | 'poll'): number {
+  return mode === 'watch' ? agentsPerVu + Math.max(4, Math.ceil(agentsPerVu / 2)) : Math.max(8, Math.ceil(agentsPerVu / 10));
 }
 
 export function thresholdsFor(plan: Pick<RunPlan, 'slos'>): Record<string, string[]> {
@@ -118,7 +123,7 @@ export function k6OptionsFor(plan: RunPlan): K6Options {
     summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(99)', 'max', 'count'],
     setupTimeout: '60s',
     systemTags: SYSTEM_TAGS,
-    batch: idlePoolSize(plan.agentsPerVu),
-    batchPerHost: idlePoolSize(plan.agentsPerVu),
+    batch: idlePoolSize(plan.agentsPerVu, scenario.agent.deployments.mode),
+    batchPerHost: idlePoolSize(plan.agentsPerVu, scenario.agent.deployments.mode),
   };
 }

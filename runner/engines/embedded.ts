@@ -3,7 +3,16 @@ import { availableParallelism } from 'node:os';
 import { runEmbedded } from '../../engine/index';
 import type { EngineOutcome, EngineRun, LoadEngine } from './engine';
 
-export function embeddedEngine(workers = Math.max(1, availableParallelism())): LoadEngine {
+/**
+ * One engine thread per core beyond the first, which the target (on the same machine, the
+ * simulator) and the runner need. Up to two cores, one thread: then samples never cross threads
+ * (a worker serialises each batch to JSON), which halves the engine's CPU per request there.
+ */
+export function defaultWorkers(cores = availableParallelism()): number {
+  return cores <= 2 ? 1 : cores - 1;
+}
+
+export function embeddedEngine(workers = defaultWorkers()): LoadEngine {
   return {
     name: 'embedded',
     version: `embedded (node ${process.version}, ${workers} worker${workers === 1 ? '' : 's'})`,

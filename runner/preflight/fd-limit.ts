@@ -2,6 +2,7 @@
 // whole run, so 10,000 watching agents need 10,000 descriptors in the engine's process (and as
 // many in a simulator on the same machine); "too many open files" mid-run ruins a measurement.
 import { readFileSync } from 'node:fs';
+import { idlePoolSize } from '../config/k6-options';
 import type { RunPlan } from '../config/resolve';
 
 export interface FdLimit {
@@ -25,12 +26,14 @@ export function readFdLimit(limitsText?: string): FdLimit | undefined {
   return { soft: num(m[1]), hard: num(m[2]) };
 }
 
-/** Descriptors the load engine's process needs at the peak of the run. */
-export function connectionsNeeded(plan: Pick<RunPlan, 'clusters' | 'vus' | 'scenario'>): number {
-  const watching = plan.scenario.agent.deployments.mode === 'watch' ? plan.clusters : 0;
-  // Besides the watches: per VU a few pooled connections for heartbeats and reports, and slack
-  // for the runtime itself (files, pipes, the exporter's listener).
-  return watching + plan.vus * 4 + 256;
+/**
+ * Descriptors the load engine's process may use at the peak: each VU's connection cap (the
+ * embedded engine never exceeds it; real k6 keeps that many and rarely needs more), plus slack
+ * for the runtime itself (files, pipes, the exporter's listener).
+ */
+export function connectionsNeeded(plan: Pick<RunPlan, 'clusters' | 'vus' | 'agentsPerVu' | 'scenario'>): number {
+  const perVu = idlePoolSize(plan.agentsPerVu, plan.scenario.agent.deployments.mode);
+  return Math.min(plan.vus * perVu, plan.vus * plan.agentsPerVu * 2 + plan.vus * 4) + 256;
 }
 
 export interface FdVerdict {
@@ -40,7 +43,7 @@ export interface FdVerdict {
   advice?: string;
 }
 
-export function checkFdLimit(plan: Pick<RunPlan, 'clusters' | 'vus' | 'scenario'>, limit = readFdLimit()): FdVerdict {
+export function checkFdLimit(plan: Pick<RunPlan, 'clusters' | 'vus' | 'agentsPerVu' | 'scenario'>, limit = readFdLimit()): FdVerdict {
   const needed = connectionsNeeded(plan);
   if (!limit || limit.soft >= needed) return { ok: true, needed, limit };
   const raise = limit.hard >= needed ? `raise it with: ulimit -n ${Math.min(limit.hard, needed * 2)}` : `the hard limit is ${limit.hard}; raise it as root (ulimit -Hn, or LimitNOFILE= in a systemd unit)`;
