@@ -1,0 +1,33 @@
+// `npm run bench [-- NAME...]`: every benchmark, each in its own process (they measure CPU and
+// memory, so they must not share one), one after another. Timing goals live here, never in tests;
+// a benchmark reports its figures and fails only when it could not run.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const BENCHES: Record<string, { file: string; args: string[]; what: string }> = {
+  ingest: { file: 'ingest.ts', args: [], what: 'runner ingest: k6 JSON lines per second and per CPU-second (goal: 50,000/s; under 5 % of the generator\'s CPU at 10,000 req/s)' },
+  engine: { file: 'engine.ts', args: [], what: 'embedded engine: requests per CPU-second (goal: 11,400) and memory per idle VU (goal: under 50 KB)' },
+  simulator: { file: 'simulator.ts', args: ['--quick'], what: 'simulator: heartbeats/s at P99 < 50 ms, CPU at 1,000/s, memory per cluster (goal: under 2 KB)' },
+  scale: { file: 'scale.ts', args: ['--clusters', '10000', '--engine', 'embedded'], what: 'a whole 10,000-agent run: wall time, peak memory and CPU per process' },
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !(w in BENCHES));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown benchmark ${unknown.join(', ')}; the benchmarks are ${Object.keys(BENCHES).join(', ')}\n`);
+  process.exit(2);
+}
+let failed = 0;
+for (const [name, b] of Object.entries(BENCHES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  process.stdout.write(`\n=== ${name}: ${b.what}\n`);
+  const res = spawnSync(process.execPath, ['--import', 'tsx', join(here, b.file), ...b.args], { stdio: 'inherit' });
+  if (res.status !== 0) {
+    failed++;
+    process.stdout.write(`=== ${name} could not run (exit ${res.status})\n`);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);
