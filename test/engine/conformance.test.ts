@@ -136,7 +136,7 @@ const CASES: Case[] = [
       expect(JSON.parse((line ?? '').slice('teardown saw '.length))).toEqual({ nested: { list: [1, 2] }, token: 'abc', when: '1970-01-01T00:00:00Z' });
       expect(JSON.parse(r.stdout)).toEqual({
         iterations: 4,
-        // k6 shares one setup-data object between iterations: only the first sees 'abc'.
+        // k6 shares one setup-data object between a VU's iterations: only the first sees 'abc'.
         checkRate: 0.625,
         outerChecks: [
           ['token passed', 1, 3],

@@ -1,6 +1,7 @@
 // setup() data reaches VUs and teardown() as a JSON copy; handleSummary gets k6's data shape.
 const { check, group } = require('k6');
-exports.options = { vus: 2, iterations: 4 };
+// One VU: with two, whether the second sees the data before the first mutates it is a race.
+exports.options = { vus: 1, iterations: 4 };
 exports.setup = function () {
   return { token: 'abc', when: new Date(0), nested: { list: [1, 2] } };
 };
