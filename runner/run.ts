@@ -96,11 +96,14 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
   const say = (line: string): void => view.log(line);
   let plan = resolvePlan(io.config ?? defaultConfig, flags, started);
 
-  const engine = selectEngine(plan.engine, io.root, resolve(io.root, plan.reportsDir, plan.runId), {
-    ...(plan.k6PrometheusRw !== undefined ? { prometheusRw: plan.k6PrometheusRw } : {}),
+  const engine = selectEngine(
+    plan.engine,
+    io.root,
+    resolve(io.root, plan.reportsDir, plan.runId),
     // testid is the convention of k6's remote-write dashboards; release lets runs be compared.
-    tags: { testid: plan.runId, release: plan.release },
-  });
+    // Only then: on every sample they would lengthen each JSON line the runner reads.
+    plan.k6PrometheusRw !== undefined ? { prometheusRw: plan.k6PrometheusRw, tags: { testid: plan.runId, release: plan.release } } : {},
+  );
   const fd = checkFdLimit(plan);
   say(planText(plan, engine.version, plan.target ?? 'the built-in simulator on a free loopback port', fd));
   if (!fd.ok) throw new UsageError('file-descriptor limit', `the run needs about ${fd.needed} open files, the limit is ${fd.limit?.soft}`, fd.advice);

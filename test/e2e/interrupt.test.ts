@@ -21,7 +21,7 @@ async function interruptedRun(engine: 'embedded' | 'k6'): Promise<void> {
   const run = startCli(['run', '--clusters', '100', '--duration', '60s', '--engine', engine, '--no-metrics', '--reports-dir', reports, '--run-id', 'int']);
   const [, pid] = await run.line(/built-in simulator at \S+ \(pid (\d+)\)/);
   // Wait until agents are registered, so the partial report has something in it.
-  await run.line(/\[10s \+50s\] \w+: registered [1-9]/, 30_000);
+  await run.line(/\[1\ds \+\d+s\] [a-z ]+: registered [1-9]/, 30_000);
   const sentAt = Date.now();
   run.child.kill('SIGINT');
   const result = await run.done;
