@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { ScriptError } from './errors';
+import { K6_BUNDLE_OPTIONS } from './k6-bundle';
 
 const ESM_SYNTAX = /^\s*(import\s[\s\S]*?from\s*['"]|import\s*['"]|export\s+(default|const|let|var|function|async|class|\{|\*))/m;
 
@@ -38,14 +39,9 @@ export async function prepareBundle(path: string): Promise<PreparedBundle> {
     await esbuild.build({
       entryPoints: [resolve(path)],
       outfile: out,
-      bundle: true,
-      format: 'cjs',
-      target: 'es2017',
-      platform: 'neutral',
-      mainFields: ['module', 'main'],
-      external: ['k6', 'k6/*'],
-      logLevel: 'silent',
-      legalComments: 'none',
+      ...K6_BUNDLE_OPTIONS,
+      mainFields: [...K6_BUNDLE_OPTIONS.mainFields],
+      external: [...K6_BUNDLE_OPTIONS.external],
     });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
 import { build, type Plugin } from 'esbuild';
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { K6_BUNDLE_OPTIONS } from '../../engine/k6-bundle';
 
 /** k6 < 0.50 has the timers only as k6/experimental/timers; newer ones have k6/timers. */
 export type TimersModule = 'k6/timers' | 'k6/experimental/timers';
@@ -47,16 +48,11 @@ export async function buildScenarios(options: ScenarioBuildOptions): Promise<Sce
   await build({
     entryPoints,
     outdir: outDir,
-    bundle: true,
-    format: 'cjs',
-    target: 'es2017',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    external: ['k6', 'k6/*'],
+    ...K6_BUNDLE_OPTIONS,
+    mainFields: [...K6_BUNDLE_OPTIONS.mainFields],
+    external: [...K6_BUNDLE_OPTIONS.external],
     plugins: [timersAlias(timersModule)],
     sourcemap: 'linked',
-    logLevel: 'silent',
-    legalComments: 'none',
   });
   const bundles: Record<string, string> = {};
   for (const entry of entryPoints) {

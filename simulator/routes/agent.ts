@@ -12,7 +12,8 @@ import type { Ctx, RouteSpec } from '../context';
 import { HttpError, notFound } from '../errors';
 import { boolParam, intParam, MAX_WAIT_PARAM, numParam, type Reply } from '../http';
 import { deploymentStatusReport, eventsReport, healthReport, leaseRenewal } from '../schemas';
-import type { Cluster, Waiter } from '../store';
+import type { Cluster } from '../store';
+import { parkUntil } from './park';
 
 const CLUSTER = '/api/v1/namespaces/{ns}/clusters/{name}';
 const NO_CONTENT: Reply = Object.freeze({ status: 204 });
@@ -25,36 +26,15 @@ function listReply(c: Cluster): Reply {
 function watchDeployments(ctx: Ctx, c: Cluster, since: number, timeoutSeconds: number): Reply | Promise<Reply> {
   const { sim } = ctx;
   if (c.deploymentsRevision > since || timeoutSeconds <= 0 || sim.hub.closing) return listReply(c);
-  ctx.park();
-  return new Promise<Reply>((resolve) => {
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      ctx.res.off('close', onClose);
-      if (sim.store.cluster(c.namespace.name, c.name) !== c) resolve({ status: 404, body: notFound(`cluster ${c.name}`).toBody() });
-      else resolve(listReply(c));
-    };
-    const waiter: Waiter = {
-      wake: () => {
-        // Woken by a change of this cluster only; `since` ahead of the server (a client bug or a
-        // lost restart) keeps waiting rather than spinning.
-        if (c.deploymentsRevision > since || sim.hub.closing || sim.store.cluster(c.namespace.name, c.name) !== c) finish();
-        else sim.hub.addWatcher(c, waiter);
-      },
-    };
-    const timer = setTimeout(() => {
-      sim.hub.removeWatcher(c, waiter);
-      finish();
-    }, timeoutSeconds * 1000);
-    const onClose = (): void => {
-      sim.hub.removeWatcher(c, waiter);
-      finish();
-    };
-    ctx.res.once('close', onClose);
-    sim.hub.addWatcher(c, waiter);
-  });
+  const gone = (): boolean => sim.store.cluster(c.namespace.name, c.name) !== c;
+  return parkUntil(
+    ctx,
+    timeoutSeconds,
+    // Woken by a change of this cluster only; a `since` ahead of the server (a client bug or a
+    // lost restart) keeps waiting rather than spinning.
+    { add: (w) => sim.hub.addWatcher(c, w), remove: (w) => sim.hub.removeWatcher(c, w), ready: () => c.deploymentsRevision > since || sim.hub.closing || gone() },
+    () => (gone() ? { status: 404, body: notFound(`cluster ${c.name}`).toBody() } : listReply(c)),
+  );
 }
 
 export const agentRoutes: readonly RouteSpec[] = [

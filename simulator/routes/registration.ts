@@ -5,35 +5,16 @@ import type { Ctx, RouteSpec } from '../context';
 import { notFound } from '../errors';
 import { MAX_WAIT_PARAM, numParam, type Reply } from '../http';
 import { registrationRequest } from '../schemas';
-import type { Waiter } from '../store';
+import { parkUntil } from './park';
 
 function waitForRegistration(ctx: Ctx, id: string, waitSeconds: number): Reply | Promise<Reply> {
   const { sim } = ctx;
   const c = sim.store.byRegId.get(id);
   if (c === undefined) throw notFound(`registration ${id}`);
   if (!c.regPending || waitSeconds <= 0 || sim.hub.closing) return { status: 200, body: c.registrationStatus() };
-  ctx.park();
-  return new Promise<Reply>((resolve) => {
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      ctx.res.off('close', onClose);
-      const now = sim.store.byRegId.get(id);
-      resolve(now === undefined ? { status: 404, body: notFound(`registration ${id}`).toBody() } : { status: 200, body: now.registrationStatus() });
-    };
-    const waiter: Waiter = { wake: finish };
-    const timer = setTimeout(() => {
-      sim.hub.removeRegWaiter(c, waiter);
-      finish();
-    }, waitSeconds * 1000);
-    const onClose = (): void => {
-      sim.hub.removeRegWaiter(c, waiter);
-      finish();
-    };
-    ctx.res.once('close', onClose);
-    sim.hub.addRegWaiter(c, waiter);
+  return parkUntil(ctx, waitSeconds, { add: (w) => sim.hub.addRegWaiter(c, w), remove: (w) => sim.hub.removeRegWaiter(c, w), ready: () => true }, () => {
+    const now = sim.store.byRegId.get(id);
+    return now === undefined ? { status: 404, body: notFound(`registration ${id}`).toBody() } : { status: 200, body: now.registrationStatus() };
   });
 }
 
