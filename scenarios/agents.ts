@@ -4,6 +4,7 @@
 //   k6 run -e TARGET=http://127.0.0.1:8080 dist/k6/agents.js
 import exec from 'k6/execution';
 import { Agent } from './lib/agent';
+import { Scheduler } from './lib/scheduler';
 import { readOptions, readPlan } from './lib/env';
 import { fleetloadSim } from './lib/fleetload-sim';
 import { agentIndexes, identityOf } from './lib/identity';
@@ -24,12 +25,13 @@ export const options = readOptions({
 
 export async function agents(): Promise<void> {
   const start = exec.scenario.startTime;
-  const deadline = start + plan.durationS * 1000;
   const rate = plan.agent.registrationRatePerS;
-  const runs = agentIndexes(exec.scenario.iterationInTest, plan.agentsPerVu, plan.clusters).map((index) =>
-    new Agent(cp, identityOf(index, plan.agent), plan.agent, deadline).run(start + (index / rate) * 1000),
-  );
-  await Promise.all(runs);
+  // One scheduler (one timer) for all agents of this VU; they start at the registration rate.
+  const scheduler = new Scheduler(start + plan.durationS * 1000, (err) => console.error(`agent action failed: ${String(err)}`));
+  for (const index of agentIndexes(exec.scenario.iterationInTest, plan.agentsPerVu, plan.clusters)) {
+    new Agent(cp, identityOf(index, plan.agent), plan.agent, scheduler).start(start + (index / rate) * 1000);
+  }
+  await scheduler.drained();
 }
 
 export async function rollout(): Promise<void> {
