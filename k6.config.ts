@@ -18,7 +18,7 @@ export interface BaseConfig {
   clusters: number;
   /** Run length as `30s`, `10m`, `1h`. */
   duration: string;
-  /** Agents each VU runs as async loops; 0 lets the runner choose from --clusters. */
+  /** Agents each VU runs (one scheduler per VU); 0 lets the runner choose from --clusters. */
   agentsPerVu: number;
   /** Samples in this first part of the run are left out of the API latency verdicts. */
   sloWarmup: string;

@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     .option('--duration <d>', 'run length, e.g. 60s, 10m')
     .option('--target <url>', 'control plane to load (default: start the built-in simulator on a free loopback port)')
     .addOption(new Option('--engine <engine>', 'load engine: real k6 if found, else embedded').choices([...ENGINE_CHOICES]).default('auto'))
-    .option('--agents-per-vu <n>', 'agents each VU runs as async loops (default: chosen from --clusters)')
+    .option('--agents-per-vu <n>', 'agents each VU runs on its scheduler (default: chosen from --clusters)')
     .option('--slo-warmup <d>', 'leave the first part of the run out of the API latency SLOs, e.g. 5m')
     .option('--metrics-addr <host:port>', 'where the Prometheus exporter listens', '127.0.0.1:9464')
     .option('--no-metrics', 'do not start the Prometheus exporter')

@@ -1,4 +1,4 @@
-// The fleet run: each VU runs a slice of virtual agents as async loops; the same bundle also holds
+// The fleet run: each VU runs a slice of virtual agents on one scheduler; the same bundle also holds
 // the operator's rollouts and the API load, so one k6 run measures every SLI together.
 // Options come from the runner (__ENV.FLEETLOAD_OPTIONS); run by hand it is a small smoke test:
 //   k6 run -e TARGET=http://127.0.0.1:8080 dist/k6/agents.js

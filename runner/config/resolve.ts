@@ -143,7 +143,7 @@ export function parseSets(sets: readonly string[]): Record<string, Json> {
   return out;
 }
 
-/** Spreads agents over VUs: a few hundred VUs at most, since each agent is an async loop, not a VU. */
+/** Spreads agents over VUs: a few hundred VUs at most, since an agent is scheduled state, not a VU. */
 export function chooseAgentsPerVu(clusters: number, requested: number): number {
   if (requested > 0) return Math.min(requested, clusters);
   return Math.max(1, Math.ceil(clusters / 200));
