@@ -43,7 +43,7 @@ export function buildProgram(): Command {
     .option('--release <label>', 'release label of the target, carried into metrics and reports', 'dev')
     .option('--reports-dir <dir>', 'where reports/<run-id>/ go', 'reports')
     .option('--set <path=value>', 'override any k6.config.ts field, e.g. --set agent.heartbeatIntervalS=30 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--quiet', 'no progress output; only the plan, errors and the verdict')
+    .option('--quiet', 'no progress lines (the plan, target and metrics lines, errors and the verdict still print)')
     .option('--json-progress', 'progress as one JSON object a line (for tools)')
     .option('--dry-run', 'check the configuration and the target, print the plan, send no load')
     .option('--registration-token <token>', 'the target\'s registration token')
@@ -51,7 +51,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_HELP)
     .action(async (opts: RunFlags & { quiet?: boolean; jsonProgress?: boolean; dryRun?: boolean }) => {
       const { quiet, jsonProgress, dryRun, ...flags } = opts;
-      if (quiet && jsonProgress) throw new UsageError('--quiet', 'goes with no --json-progress', 'choose one');
+      if (quiet && jsonProgress) throw new UsageError('--quiet', 'cannot be combined with --json-progress', 'choose one of them');
       const { exitCode } = await runScale(flags, {
         root: packageRoot(),
         write: (text) => process.stdout.write(text),

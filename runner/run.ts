@@ -8,7 +8,6 @@ import defaultConfig, { type FleetloadConfig } from '../k6.config';
 import { buildScenarios } from './build/scenarios';
 import { k6OptionsFor } from './config/k6-options';
 import { resolvePlan, withTarget, type RunFlags, type RunPlan } from './config/resolve';
-import type { LoadEngine } from './engines/engine';
 import { K6_COMPLETED, K6_EXIT_MEANING } from './engines/engine';
 import { selectEngine } from './engines/select';
 import { EngineError, errorMessage, EXIT, FleetloadError, SloViolation, UsageError, type ExitCode } from './errors';

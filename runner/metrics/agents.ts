@@ -4,8 +4,9 @@ export type AgentStateLabel = 'state';
 export const AGENT_STATES = ['requested', 'registered', 'reregistered', 'failed'] as const;
 
 /** Agents by lifecycle state, from the agents' own counters (no per-cluster labels). */
-export function agentsByState(registry: Registry): Gauge<AgentStateLabel> {
+export function agentsByState(registry: Registry, collect: (this: Gauge<AgentStateLabel>) => void): Gauge<AgentStateLabel> {
   return new Gauge<AgentStateLabel>({
+    collect,
     name: 'fleetload_agents',
     help: 'Virtual agents by state: requested (the fleet size), registered, reregistered (after losing credentials), failed (gave up registering).',
     labelNames: ['state'],

@@ -65,25 +65,21 @@ export class Exporter implements MeasurementObserver {
   /** Gauges computed at scrape time from the measurements, so they cost nothing between scrapes. */
   private liveGauges(): void {
     const { measurements, run, slos } = this.options;
-    const agents = agentsByState(this.registry);
-    const ok = sloOk(this.registry);
-    const collectAgents = (): void => {
+    agentsByState(this.registry, function collect() {
       const c = measurements.counts;
-      agents.set({ state: 'requested' }, run.clusters);
-      agents.set({ state: 'registered' }, c.registered);
-      agents.set({ state: 'reregistered' }, c.reregistered);
-      agents.set({ state: 'failed' }, c.registrationFailed);
-    };
-    const collectOk = (): void => {
-      ok.reset();
+      this.set({ state: 'requested' }, run.clusters);
+      this.set({ state: 'registered' }, c.registered);
+      this.set({ state: 'reregistered' }, c.reregistered);
+      this.set({ state: 'failed' }, c.registrationFailed);
+    });
+    sloOk(this.registry, function collect() {
+      this.reset();
       for (const sli of SLI_NAMES) {
         const rec = measurements.recorders[sli];
         if (rec.count === 0) continue;
-        ok.set({ sli }, rec.valueAt(slos[sli].percentile) <= slos[sli].thresholdMs ? 1 : 0);
+        this.set({ sli }, rec.valueAt(slos[sli].percentile) <= slos[sli].thresholdMs ? 1 : 0);
       }
-    };
-    Object.assign(agents, { collect: collectAgents });
-    Object.assign(ok, { collect: collectOk });
+    });
   }
 
   api(labels: ApiLabels, seconds: number): void {

@@ -11,8 +11,9 @@ export function sloObjective(registry: Registry): Gauge<SloLabel> {
   });
 }
 
-export function sloOk(registry: Registry): Gauge<'sli'> {
+export function sloOk(registry: Registry, collect: (this: Gauge<'sli'>) => void): Gauge<'sli'> {
   return new Gauge<'sli'>({
+    collect,
     name: 'fleetload_slo_ok',
     help: '1 while the SLI meets its objective so far (exact percentile of the samples after warm-up), 0 when breached; absent before the first sample.',
     labelNames: ['sli'],
