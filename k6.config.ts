@@ -1,20 +1,16 @@
 // fleetload's configuration: every default in one place. A run takes `base`, lays the chosen
 // profile over it, then the CLI flags over that; runner/config validates the result (each error
 // names its path, e.g. `profiles.nightly.agent.heartbeatIntervalS`) and turns it into k6 options.
-// SLO numbers follow ../shared/reference/slos.md (Kubernetes SIG-scalability and Karmada).
-import type { AgentPlan, ApiLoadPlan, RolloutPlan, SliName } from './scenarios/lib/plan';
+// The SLIs and their default objectives are one table, scenarios/lib/sli.ts (numbers from
+// ../shared/reference/slos.md: Kubernetes SIG-scalability and Karmada); `slos` here starts from it.
+import type { AgentPlan, ApiLoadPlan, RolloutPlan } from './scenarios/lib/plan';
+import { defaultSlos, type SliName, type SloSpec } from './scenarios/lib/sli';
 
-export interface SloSpec {
-  /** Percentile judged, 0 < p <= 100. */
-  percentile: number;
-  /** The objective: the percentile must be at or under this many milliseconds. */
-  thresholdMs: number;
-  /** Whether samples inside the warm-up window count (API latency excludes them, as clusterloader2 does). */
-  warmupApplies: boolean;
-  description: string;
-}
+export type { SloSpec } from './scenarios/lib/sli';
 
 export interface BaseConfig {
+  /** The control plane's protocol (scenarios/protocols); --protocol overrides it. */
+  protocol: string;
   clusters: number;
   /** Run length as `30s`, `10m`, `1h`. */
   duration: string;
@@ -46,6 +42,7 @@ export interface FleetloadConfig {
 const config: FleetloadConfig = {
   defaultProfile: 'smoke',
   base: {
+    protocol: 'fleetload-sim',
     clusters: 100,
     duration: '60s',
     agentsPerVu: 0,
@@ -76,14 +73,7 @@ const config: FleetloadConfig = {
       timeoutS: 60,
     },
     apiLoad: { getPerS: 5, listNamespacePerS: 1, listClusterPerS: 0.2, patchPerS: 2, pageSize: 500 },
-    slos: {
-      'api-mutating': { percentile: 99, thresholdMs: 1000, warmupApplies: true, description: 'Mutating API calls (POST, PUT, PATCH, DELETE of one object)' },
-      'api-read-resource': { percentile: 99, thresholdMs: 1000, warmupApplies: true, description: 'Read of one object (scope: resource)' },
-      'api-read-namespace': { percentile: 99, thresholdMs: 5000, warmupApplies: true, description: 'List within a namespace (scope: namespace)' },
-      'api-read-cluster': { percentile: 99, thresholdMs: 30_000, warmupApplies: true, description: 'List across the fleet (scope: cluster)' },
-      registration: { percentile: 99, thresholdMs: 10_000, warmupApplies: false, description: 'Cluster registration: first register call to Ready' },
-      distribution: { percentile: 99, thresholdMs: 2000, warmupApplies: false, description: 'Resource distribution: bundle created to the agent reporting it Ready' },
-    },
+    slos: defaultSlos(),
   },
   profiles: {
     smoke: { description: 'A minute with a hundred agents: does the path work at all?' },

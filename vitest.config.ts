@@ -1,4 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Unit tests of the scenarios run under Node: their k6 modules resolve to the shims in test/shims/k6.
+const k6Shim = (file: string): string => fileURLToPath(new URL(`./test/shims/k6/${file}.ts`, import.meta.url));
 
 export default defineConfig({
   test: {
@@ -10,5 +14,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    alias: [
+      { find: /^k6\/metrics$/, replacement: k6Shim('metrics') },
+      { find: /^k6\/(experimental\/)?timers$/, replacement: k6Shim('timers') },
+      { find: /^k6\/execution$/, replacement: k6Shim('execution') },
+      { find: /^k6\/http$/, replacement: k6Shim('http') },
+    ],
   },
 });

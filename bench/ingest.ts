@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import config from '../k6.config';
 import type { SampleLine } from '../engine/samples';
 import { makeFifo, readJsonLines } from '../runner/engines/fifo';
-import { isRouted, Measurements } from '../runner/ingest/measurements';
+import { Measurements } from '../runner/ingest/measurements';
 import { Exporter } from '../runner/metrics/exporter';
 
 const SAMPLES_PER_REQUEST = ['http_reqs', 'http_req_duration', 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving', 'http_req_failed', 'data_sent', 'data_received'];
@@ -44,9 +44,9 @@ export async function ingestBench(requests = 100_000): Promise<IngestResult> {
   const fifo = join(dir, 'samples.fifo');
   await makeFifo(fifo);
   const m = new Measurements(config.base.slos);
-  const exporter = new Exporter({ slos: config.base.slos, measurements: m, processMetrics: false, run: { runId: 'bench', release: 'bench', profile: 'bench', engine: 'bench', clusters: 1 } });
+  const exporter = new Exporter({ slos: config.base.slos, measurements: m, processMetrics: false, progress: () => ({ dueRegistrations: 0, registered: 0 }), run: { runId: 'bench', release: 'bench', profile: 'bench', engine: 'bench', clusters: 1 } });
   m.observe(exporter);
-  const reader = readJsonLines(fifo, m.ingest, isRouted);
+  const reader = readJsonLines(fifo, m.ingest, m.wants);
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   // The writer is its own process, as k6 is: only the reading side is measured.

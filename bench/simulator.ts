@@ -23,14 +23,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'undici';
 import { buildNode } from '../runner/build/node';
-import type { NodeHealth } from '../simulator/api';
+import { DEFAULT_TOKENS, type NodeHealth } from '../simulator/api';
 import { parseSelector } from '../simulator/selectors';
 import { startSimulator } from '../simulator/server';
 
 const root = join(import.meta.dirname, '..');
 const SELF = fileURLToPath(import.meta.url);
-const REG_TOKEN = 'fleetload-registration';
-const OP_TOKEN = 'fleetload-operator';
+const REG_TOKEN = DEFAULT_TOKENS.registration;
+const OP_TOKEN = DEFAULT_TOKENS.operator;
 const quick = process.argv.includes('--quick');
 
 // ---------------------------------------------------------------- memory (child process mode)

@@ -26,9 +26,9 @@ export interface EmbeddedRunOptions {
 
 export interface EmbeddedRunResult {
   /**
-   * k6's exit codes: 0, 99 thresholds, 100/101 setup/teardown timeout, 104 invalid config,
-   * 105 stopped by the signal (k6 on SIGINT/SIGTERM), 107 script exception, 108 test.abort(),
-   * 255 bundle not found (as k6).
+   * One of k6's exit codes (engine/exit-codes.ts): 0, 99 thresholds, 100/101 setup/teardown
+   * timeout, 104 invalid config, 105 stopped by the signal (k6 on SIGINT/SIGTERM), 107 script
+   * exception, 108 test.abort(), 255 bundle not found (as k6).
    */
   exitCode: number;
   /** The data handed to handleSummary (k6's shape: metrics, root_group, options, state). */

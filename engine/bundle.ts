@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Script } from 'node:vm';
-import { EngineError, ScriptError } from './errors';
+import { K6ExitError, ScriptError } from './errors';
+import { K6_EXIT } from './exit-codes';
 
 /** What each VU instantiation gets; `__ITER` and `__ENV` are read through `scope`. */
 export interface BundleScope {
@@ -47,7 +48,7 @@ export function compileBundle(path: string): CompiledBundle {
   try {
     source = readFileSync(abs, 'utf8');
   } catch {
-    throw new EngineError(`The moduleSpecifier "${path}" couldn't be found on local disk. Make sure that you've specified the right path to the file.`, 255);
+    throw new K6ExitError(`The moduleSpecifier "${path}" couldn't be found on local disk. Make sure that you've specified the right path to the file.`, K6_EXIT.unclassified);
   }
   // Source maps and a leading hashbang are fine for a function body, except the hashbang.
   const body = rewriteGlobals(source.replace(/^#!.*/, ''));

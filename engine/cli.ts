@@ -3,7 +3,7 @@
 //     [--duration D] [--iterations N] [--workers N] [--quiet] [--no-summary]
 // Exit codes are k6's; every failure is one line on stderr.
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
-import { ExitCode } from './errors';
+import { K6_EXIT } from './exit-codes';
 import { runEmbedded } from './index';
 import { formatSampleLine, type SampleLine } from './samples';
 
@@ -103,13 +103,13 @@ async function main(argv: readonly string[]): Promise<number> {
     args = parseCliArgs(argv);
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    return 255;
+    return K6_EXIT.unclassified;
   }
   const streams: WriteStream[] = [];
   for (const o of args.outs) {
     if (!o.startsWith('json=')) {
       process.stderr.write(`unsupported output "${o}": the embedded engine writes json=FILE only\n`);
-      return ExitCode.invalidConfig;
+      return K6_EXIT.invalidConfig;
     }
     streams.push(createWriteStream(o.slice(5)));
   }
@@ -118,7 +118,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const onSignal = (): void => {
     signals++;
     if (signals === 1) ctl.abort();
-    else process.exit(ExitCode.externalAbort);
+    else process.exit(K6_EXIT.externalAbort);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -168,6 +168,6 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`engine error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 255;
+    process.exitCode = K6_EXIT.unclassified;
   },
 );

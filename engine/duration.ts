@@ -1,12 +1,12 @@
 // k6 durations: Go-style strings ("1m30s", "500ms", "1.5h") or numbers of milliseconds.
-import { ConfigError } from './errors';
+import { K6OptionsError } from './errors';
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/y;
 
 export function parseDuration(value: unknown, what = 'duration'): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`invalid ${what}: ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value.trim() === '') throw new K6OptionsError(`invalid ${what}: ${JSON.stringify(value)}`);
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) {
     // k6 reads a bare number string as seconds.
@@ -18,7 +18,7 @@ export function parseDuration(value: unknown, what = 'duration'): number {
   while (pos < text.length) {
     PART.lastIndex = pos;
     const m = PART.exec(text);
-    if (m === null) throw new ConfigError(`invalid ${what}: ${JSON.stringify(value)}`);
+    if (m === null) throw new K6OptionsError(`invalid ${what}: ${JSON.stringify(value)}`);
     total += Number(m[1]) * (UNIT_MS[m[2] as string] ?? 0);
     pos = PART.lastIndex;
   }

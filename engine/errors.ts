@@ -1,19 +1,12 @@
 import { dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { K6_EXIT } from './exit-codes';
 
-// k6's exit codes (errext/exitcodes) and the errors that carry them, so that every failure path
-// ends in one clear line and the right code instead of an engine stack trace.
+// The errors that carry a k6 exit code, so that every failure path ends in one clear line and the
+// right code instead of an engine stack trace. Named after k6, not "Engine…"/"Config…": the
+// runner has classes of those names with its own exit codes (runner/errors.ts).
 
-export const ExitCode = {
-  ok: 0,
-  thresholdsFailed: 99,
-  invalidConfig: 104,
-  externalAbort: 105,
-  scriptException: 107,
-  scriptAborted: 108,
-} as const;
-
-export class EngineError extends Error {
+export class K6ExitError extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
@@ -22,17 +15,18 @@ export class EngineError extends Error {
   }
 }
 
-export class ConfigError extends EngineError {
-  override name = 'ConfigError';
+/** Invalid k6 options, scenarios or thresholds (k6's exit 104). */
+export class K6OptionsError extends K6ExitError {
+  override name = 'K6OptionsError';
   constructor(message: string) {
-    super(message, ExitCode.invalidConfig);
+    super(message, K6_EXIT.invalidConfig);
   }
 }
 
-export class ScriptError extends EngineError {
+export class ScriptError extends K6ExitError {
   override name = 'ScriptError';
   constructor(message: string) {
-    super(message, ExitCode.scriptException);
+    super(message, K6_EXIT.scriptException);
   }
 }
 

@@ -5,7 +5,8 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogFn, LogLevel } from './context';
-import { EngineError, ExitCode } from './errors';
+import { K6ExitError } from './errors';
+import { K6_EXIT } from './exit-codes';
 import { Instance, type InstanceOutcome, type InstanceSpec } from './instance';
 import type { SampleLine, SampleSink } from './samples';
 
@@ -107,13 +108,13 @@ export class WorkerInstance implements InstanceHandle {
           this.doneWait?.resolve(msg.outcome);
           break;
         case 'error':
-          this.fail(new EngineError(msg.message, msg.exitCode));
+          this.fail(new K6ExitError(msg.message, msg.exitCode));
           break;
       }
     });
-    this.worker.on('error', (err) => this.fail(new EngineError(`engine worker failed: ${err.message}`, ExitCode.scriptException)));
+    this.worker.on('error', (err) => this.fail(new K6ExitError(`engine worker failed: ${err.message}`, K6_EXIT.scriptException)));
     this.worker.on('exit', (code) => {
-      if (this.finished === undefined) this.fail(new EngineError(`engine worker exited with code ${code} before the run ended`, ExitCode.scriptException));
+      if (this.finished === undefined) this.fail(new K6ExitError(`engine worker exited with code ${code} before the run ended`, K6_EXIT.scriptException));
     });
   }
 

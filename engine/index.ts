@@ -4,6 +4,6 @@ import { runEmbeddedImpl } from './run';
 
 export type { EmbeddedRunOptions, EmbeddedRunResult, RunEmbedded } from './api';
 export type { SampleLine, SampleSink, MetricLine, PointLine } from './samples';
-export { ExitCode } from './errors';
+export { K6_EXIT, K6_EXIT_MEANING, k6RunCompleted, type K6ExitCode } from './exit-codes';
 
 export const runEmbedded: RunEmbedded = (options: EmbeddedRunOptions): Promise<EmbeddedRunResult> => runEmbeddedImpl(options);

@@ -30,7 +30,6 @@ const BUILTINS: ReadonlyArray<[string, MetricType, ValueType]> = [
   ['http_req_failed', 'rate', 'default'],
 ];
 
-export const BUILTIN_METRIC_NAMES: ReadonlySet<string> = new Set(BUILTINS.map(([n]) => n));
 
 const NAME_RE = /^[\p{L}\p{N}\._ !\?/&#\(\)<>%-]{1,128}$/u;
 

@@ -1,7 +1,7 @@
 // Turns the script's exported `options` plus overrides into validated scenarios, the way k6
 // derives them: `scenarios` wins; otherwise the shortcuts vus/duration/iterations/stages become
 // one scenario named "default".
-import { ConfigError } from './errors';
+import { K6OptionsError } from './errors';
 import { optionalDuration, parseDuration } from './duration';
 
 export type ExecutorName =
@@ -74,28 +74,28 @@ function isObject(v: unknown): v is Raw {
 
 function int(v: unknown, fallback: number, what: string): number {
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ConfigError(`invalid ${what}: ${JSON.stringify(v)} (a non-negative integer is required)`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new K6OptionsError(`invalid ${what}: ${JSON.stringify(v)} (a non-negative integer is required)`);
   return v;
 }
 
 function num(v: unknown, fallback: number, what: string): number {
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(`invalid ${what}: ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new K6OptionsError(`invalid ${what}: ${JSON.stringify(v)}`);
   return v;
 }
 
 function strMap(v: unknown, what: string): Record<string, string> {
   if (v === undefined || v === null) return {};
-  if (!isObject(v)) throw new ConfigError(`invalid ${what}: must be an object of strings`);
+  if (!isObject(v)) throw new K6OptionsError(`invalid ${what}: must be an object of strings`);
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(v)) out[k] = String(val);
   return out;
 }
 
 function stages(v: unknown, what: string): Stage[] {
-  if (!Array.isArray(v)) throw new ConfigError(`${what}: stages must be an array`);
+  if (!Array.isArray(v)) throw new K6OptionsError(`${what}: stages must be an array`);
   return v.map((s: unknown, i) => {
-    if (!isObject(s)) throw new ConfigError(`${what}: stage ${i} must be an object`);
+    if (!isObject(s)) throw new K6OptionsError(`${what}: stage ${i} must be an object`);
     return { durationMs: parseDuration(s.duration, `${what} stage ${i} duration`), target: num(s.target, 0, `${what} stage ${i} target`) };
   });
 }
@@ -104,7 +104,7 @@ export function resolveScenario(name: string, s: Raw): ScenarioConfig {
   const what = `scenario "${name}"`;
   const executor = s.executor;
   if (typeof executor !== 'string' || !(EXECUTORS as readonly string[]).includes(executor)) {
-    throw new ConfigError(`${what}: unknown or unsupported executor ${JSON.stringify(executor)}; supported: ${EXECUTORS.join(', ')}`);
+    throw new K6OptionsError(`${what}: unknown or unsupported executor ${JSON.stringify(executor)}; supported: ${EXECUTORS.join(', ')}`);
   }
   const ex = executor as ExecutorName;
   const base = {
@@ -133,11 +133,11 @@ export function resolveScenario(name: string, s: Raw): ScenarioConfig {
       return { ...base, vus: int(s.vus, 1, `${what} vus`), iterations: int(s.iterations, 1, `${what} iterations`), maxDurationMs: optionalDuration(s.maxDuration, 600_000, `${what} maxDuration`) };
     case 'shared-iterations': {
       const cfg = { ...base, vus: int(s.vus, 1, `${what} vus`), iterations: int(s.iterations, 1, `${what} iterations`), maxDurationMs: optionalDuration(s.maxDuration, 600_000, `${what} maxDuration`) };
-      if (cfg.iterations < cfg.vus) throw new ConfigError(`${what}: the number of iterations (${cfg.iterations}) can't be less than the number of VUs (${cfg.vus})`);
+      if (cfg.iterations < cfg.vus) throw new K6OptionsError(`${what}: the number of iterations (${cfg.iterations}) can't be less than the number of VUs (${cfg.vus})`);
       return cfg;
     }
     case 'constant-vus':
-      if (s.duration === undefined) throw new ConfigError(`${what}: the duration is required`);
+      if (s.duration === undefined) throw new K6OptionsError(`${what}: the duration is required`);
       return { ...base, vus: int(s.vus, 1, `${what} vus`), durationMs: parseDuration(s.duration, `${what} duration`) };
     case 'ramping-vus':
       return {
@@ -147,10 +147,10 @@ export function resolveScenario(name: string, s: Raw): ScenarioConfig {
         gracefulRampDownMs: optionalDuration(s.gracefulRampDown, 30_000, `${what} gracefulRampDown`),
       };
     case 'constant-arrival-rate': {
-      if (s.duration === undefined) throw new ConfigError(`${what}: the duration is required`);
+      if (s.duration === undefined) throw new K6OptionsError(`${what}: the duration is required`);
       const pre = int(s.preAllocatedVUs, 0, `${what} preAllocatedVUs`);
       const rate = num(s.rate, 0, `${what} rate`);
-      if (rate <= 0) throw new ConfigError(`${what}: the rate must be more than 0`);
+      if (rate <= 0) throw new K6OptionsError(`${what}: the rate must be more than 0`);
       return { ...base, rate, timeUnitMs: optionalDuration(s.timeUnit, 1000, `${what} timeUnit`), durationMs: parseDuration(s.duration, `${what} duration`), preAllocatedVUs: pre, maxVUs: Math.max(pre, int(s.maxVUs, pre, `${what} maxVUs`)) };
     }
     case 'ramping-arrival-rate': {
@@ -185,7 +185,7 @@ function thresholdSpecs(metric: string, v: unknown): ThresholdSpec[] {
     if (isObject(t) && typeof t.threshold === 'string') {
       return { expression: t.threshold, abortOnFail: t.abortOnFail === true, delayAbortEvalMs: optionalDuration(t.delayAbortEval, 0, `threshold ${metric} delayAbortEval`) };
     }
-    throw new ConfigError(`invalid threshold on ${metric}: ${JSON.stringify(t)}`);
+    throw new K6OptionsError(`invalid threshold on ${metric}: ${JSON.stringify(t)}`);
   });
 }
 
@@ -208,10 +208,10 @@ export function mergeOptions(script: unknown, overrides: Record<string, unknown>
 export function resolveOptions(merged: Raw): ResolvedOptions {
   let scenarios: ScenarioConfig[];
   if (merged.scenarios !== undefined) {
-    if (!isObject(merged.scenarios)) throw new ConfigError('invalid options.scenarios: must be an object');
+    if (!isObject(merged.scenarios)) throw new K6OptionsError('invalid options.scenarios: must be an object');
     scenarios = Object.entries(merged.scenarios).map(([name, s]) => {
-      if (!isObject(s)) throw new ConfigError(`scenario "${name}" must be an object`);
-      if (!/^[0-9A-Za-z_-]+$/.test(name)) throw new ConfigError(`invalid scenario name "${name}"`);
+      if (!isObject(s)) throw new K6OptionsError(`scenario "${name}" must be an object`);
+      if (!/^[0-9A-Za-z_-]+$/.test(name)) throw new K6OptionsError(`invalid scenario name "${name}"`);
       return resolveScenario(name, s);
     });
   } else {
@@ -219,7 +219,7 @@ export function resolveOptions(merged: Raw): ResolvedOptions {
   }
   const thresholds: Record<string, ThresholdSpec[]> = {};
   if (merged.thresholds !== undefined) {
-    if (!isObject(merged.thresholds)) throw new ConfigError('invalid options.thresholds: must be an object');
+    if (!isObject(merged.thresholds)) throw new K6OptionsError('invalid options.thresholds: must be an object');
     for (const [metric, v] of Object.entries(merged.thresholds)) thresholds[metric] = thresholdSpecs(metric, v);
   }
   const trendStats = Array.isArray(merged.summaryTrendStats) ? merged.summaryTrendStats.map(String) : ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];

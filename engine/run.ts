@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os';
 import type { EmbeddedRunOptions, EmbeddedRunResult } from './api';
 import { Aggregator } from './aggregate';
 import { httpDefaultsFrom, type LogFn } from './context';
-import { describeScriptError, EngineError, ExitCode, ScriptError, TestAbortError, ConfigError } from './errors';
+import { describeScriptError, K6ExitError, K6OptionsError, ScriptError, TestAbortError } from './errors';
+import { K6_EXIT } from './exit-codes';
 import { LocalInstance, locateWorkerScript, WorkerInstance, type InstanceHandle } from './handles';
 import { Instance, type InstanceOutcome, type InstanceSpec } from './instance';
 import type { MetricInfo } from './metrics';
@@ -24,7 +25,7 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string, code: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_r, reject) => {
-    timer = setTimeout(() => reject(new EngineError(`${what} execution timed out after ${Math.round(ms / 1000)} seconds`, code)), ms);
+    timer = setTimeout(() => reject(new K6ExitError(`${what} execution timed out after ${Math.round(ms / 1000)} seconds`, code)), ms);
   });
   try {
     return await Promise.race([p, timeout]);
@@ -112,7 +113,7 @@ export async function runEmbeddedImpl(options: EmbeddedRunOptions): Promise<Embe
     prepared = await prepareBundle(options.bundlePath);
   } catch (err) {
     log('error', err instanceof Error ? err.message : String(err));
-    return { exitCode: err instanceof EngineError ? err.exitCode : ExitCode.scriptException, summary: null };
+    return { exitCode: err instanceof K6ExitError ? err.exitCode : K6_EXIT.scriptException, summary: null };
   }
   try {
     return await runPrepared({ ...options, bundlePath: prepared.path }, log);
@@ -127,7 +128,7 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
   const mainSpec: InstanceSpec = { bundlePath: o.bundlePath, env: o.env, options: placeholder, segmentIndex: 0, segmentCount: 1, setupData: undefined, connections: o.connections };
   const main = new Instance(mainSpec, (b) => merger.push(b), log);
   const handles: InstanceHandle[] = [];
-  let exitCode: number = ExitCode.ok;
+  let exitCode: number = K6_EXIT.ok;
   // A script promise nobody awaits must not crash the embedding process; k6 logs it.
   const onUnhandled = (reason: unknown): void => log('error', `Uncaught (in promise) ${describeScriptError(reason)}`);
   process.on('unhandledRejection', onUnhandled);
@@ -137,13 +138,13 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
     try {
       vu0 = main.createInitVU();
     } catch (err) {
-      if (err instanceof EngineError) throw err;
+      if (err instanceof K6ExitError) throw err;
       throw new ScriptError(describeScriptError(err));
     }
     const options = resolveOptions(mergeOptions(vu0.exports.options, o.optionOverrides));
     for (const s of options.scenarios) {
       if (typeof vu0.exports[s.exec] !== 'function') {
-        throw new ConfigError(s.exec === 'default' ? `scenario "${s.name}": the script has no exported default function` : `scenario "${s.name}": executor's exec function '${s.exec}' not found in exports`);
+        throw new K6OptionsError(s.exec === 'default' ? `scenario "${s.name}": the script has no exported default function` : `scenario "${s.name}": executor's exec function '${s.exec}' not found in exports`);
       }
     }
     const thresholds = buildThresholds(options.thresholds, (name) => main.ctx.registry.get(name)?.type);
@@ -157,11 +158,11 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
     const testStart = Date.now();
     let setupData: string | undefined;
     try {
-      const data = await callLifecycle(vu0, 'setup', undefined, '::setup', options.setupTimeoutMs, 100);
+      const data = await callLifecycle(vu0, 'setup', undefined, '::setup', options.setupTimeoutMs, K6_EXIT.setupTimeout);
       setupData = serializeSetupData(data);
     } catch (err) {
-      if (err instanceof EngineError) throw err;
-      if (err instanceof TestAbortError) throw new EngineError(`test aborted in setup: ${err.reason}`, ExitCode.scriptAborted);
+      if (err instanceof K6ExitError) throw err;
+      if (err instanceof TestAbortError) throw new K6ExitError(`test aborted in setup: ${err.reason}`, K6_EXIT.scriptAborted);
       throw new ScriptError(describeScriptError(err));
     }
 
@@ -189,7 +190,7 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
     try {
       await Promise.all(handles.map((h) => h.init()));
     } catch (err) {
-      if (err instanceof EngineError) throw err;
+      if (err instanceof K6ExitError) throw err;
       throw new ScriptError(describeScriptError(err));
     }
 
@@ -232,7 +233,7 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
     } catch (err) {
       // E.g. init code of a VU started at run time (arrival-rate beyond preAllocatedVUs) threw.
       stopAll();
-      throw err instanceof EngineError ? err : new ScriptError(describeScriptError(err));
+      throw err instanceof K6ExitError ? err : new ScriptError(describeScriptError(err));
     } finally {
       clearInterval(ticker);
       o.signal?.removeEventListener('abort', onSignal);
@@ -243,7 +244,7 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
     // --- teardown -------------------------------------------------------------------------------
     let teardownFailed = false;
     try {
-      await callLifecycle(vu0, 'teardown', setupData === undefined ? undefined : JSON.parse(setupData), '::teardown', options.teardownTimeoutMs, 101);
+      await callLifecycle(vu0, 'teardown', setupData === undefined ? undefined : JSON.parse(setupData), '::teardown', options.teardownTimeoutMs, K6_EXIT.teardownTimeout);
     } catch (err) {
       teardownFailed = true;
       log('error', describeScriptError(err));
@@ -258,7 +259,7 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
     let summaryFiles: Record<string, string> | undefined;
     if (typeof vu0.exports.handleSummary === 'function') {
       try {
-        const files = await callLifecycle(vu0, 'handleSummary', summary, '', 120_000, 102);
+        const files = await callLifecycle(vu0, 'handleSummary', summary, '', 120_000, K6_EXIT.genericTimeout);
         if (files !== null && typeof files === 'object') {
           summaryFiles = {};
           for (const [k, v] of Object.entries(files as Record<string, unknown>)) {
@@ -271,22 +272,22 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
       }
     } else summaryFiles = { stdout: textSummary(summary, thresholds, verdicts) };
 
-    if (signalled) exitCode = ExitCode.externalAbort;
-    else if (abortReason !== null) exitCode = ExitCode.scriptAborted;
+    if (signalled) exitCode = K6_EXIT.externalAbort;
+    else if (abortReason !== null) exitCode = K6_EXIT.scriptAborted;
     else if (verdicts.some((v) => !v.ok) || thresholdAbort) {
-      exitCode = ExitCode.thresholdsFailed;
+      exitCode = K6_EXIT.thresholdsFailed;
       log('error', `thresholds on metrics '${[...new Set(verdicts.filter((v) => !v.ok).map((v) => v.key))].join(', ')}' have been crossed`);
-    } else if (teardownFailed) exitCode = ExitCode.scriptException;
+    } else if (teardownFailed) exitCode = K6_EXIT.scriptException;
     return { exitCode, summary, summaryFiles, thresholds: verdicts.map((v) => ({ metric: v.key, expression: v.source, ok: v.ok, actual: v.actual })) };
   } catch (err) {
     await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
-    if (err instanceof EngineError) {
+    if (err instanceof K6ExitError) {
       log('error', err.message);
       return { exitCode: err.exitCode, summary: null };
     }
-    // Anything else is an engine bug; still one line, and k6's generic exit code.
+    // Anything else is an engine bug; still one line, and the code k6 gives errors without one.
     log('error', `engine error: ${err instanceof Error ? err.message : String(err)}`);
-    return { exitCode: 255, summary: null };
+    return { exitCode: K6_EXIT.unclassified, summary: null };
   } finally {
     process.off('unhandledRejection', onUnhandled);
     await main.close();

@@ -1,13 +1,14 @@
 // One virtual user: its instance of the bundle, its k6 module instances, and the life of an
 // iteration (which, as in k6, lasts until the function's promise settles AND the VU's event loop
-// has no pending timers or requests).
-import type { Agent } from 'undici';
+// has no pending timers or requests). The modules see it only as a ModuleVU (modules/vu-api.ts).
 import type { BundleScope, CompiledBundle } from './bundle';
 import { makeConsole } from './console';
 import type { InstanceContext, ScenarioRuntime } from './context';
 import { describeScriptError, TestAbortError } from './errors';
 import type { MetricInfo } from './metrics';
+import type { Abortable, ConnectionOwner } from './modules/http-client';
 import { createModule } from './modules/registry';
+import type { ModuleVU } from './modules/vu-api';
 import type { SampleTags } from './samples';
 import { formatTime, nowMs } from './time';
 
@@ -19,7 +20,7 @@ export interface IterationOutcome {
   aborted: boolean;
 }
 
-export class VU implements BundleScope {
+export class VU implements BundleScope, ModuleVU {
   iter = 0;
   env: Record<string, string>;
   exports: Record<string, unknown> = {};
@@ -38,17 +39,16 @@ export class VU implements BundleScope {
   /** Open timers and requests; the iteration ends when this drops to zero. */
   private pending = 0;
   private onIdle: (() => void) | null = null;
-  timers: Map<number, NodeJS.Timeout> | null = null;
+  private timers: Map<number, NodeJS.Timeout> | null = null;
   private nextTimerId = 1;
   /** In-flight requests, aborted when the iteration ends or is interrupted. */
-  inflight: Set<{ abort(reason: Error): void }> | null = null;
+  private inflight: Set<Abortable> | null = null;
   /** Bumped whenever an iteration ends, so stale callbacks of an interrupted one do nothing. */
-  generation = 0;
+  private generation = 0;
   private finish: ((outcome: IterationOutcome) => void) | null = null;
   private modules: Map<string, unknown> | null = null;
   /** This VU's connection pool (created at its first request) when connections are per VU. */
-  dispatcher: Agent | null = null;
-  lastConnect: { ms: number; at: number } | null = null;
+  readonly connections: ConnectionOwner = { dispatcher: null, lastConnect: null };
 
   constructor(
     readonly ctx: InstanceContext,
@@ -104,6 +104,21 @@ export class VU implements BundleScope {
 
   private tagsOwned = false;
 
+  countTraffic(sent: number, received: number): void {
+    this.sent += sent;
+    this.received += received;
+  }
+
+  enterGroup(name: string): string {
+    const parent = this.groupPath;
+    this.groupPath = `${parent}::${name}`;
+    return parent;
+  }
+
+  leaveGroup(parentPath: string): void {
+    this.groupPath = parentPath;
+  }
+
   activate(scenario: ScenarioRuntime): void {
     this.scenario = scenario;
     this.env = scenario.env;
@@ -131,6 +146,18 @@ export class VU implements BundleScope {
       this.onIdle = null;
       cb();
     }
+  }
+
+  isCurrent(gen: number): boolean {
+    return gen === this.generation;
+  }
+
+  trackRequest(request: Abortable): void {
+    (this.inflight ??= new Set()).add(request);
+  }
+
+  untrackRequest(request: Abortable): void {
+    this.inflight?.delete(request);
   }
 
   addTimer(fn: () => void, ms: number, repeat: boolean): number {
@@ -191,7 +218,7 @@ export class VU implements BundleScope {
       }
       this.timers.clear();
     }
-    if (this.ctx.httpDefaults.noVUConnectionReuse) this.ctx.http.release(this);
+    if (this.ctx.httpDefaults.noVUConnectionReuse) this.ctx.http.release(this.connections);
     if (this.inflight !== null && this.inflight.size > 0) {
       const reqs = [...this.inflight];
       this.inflight.clear();

@@ -1,6 +1,7 @@
 // Worker-thread entry: runs one execution segment and streams its samples to the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { describeScriptError, EngineError, ExitCode } from './errors';
+import { describeScriptError, K6ExitError } from './errors';
+import { K6_EXIT } from './exit-codes';
 import type { MainToWorker, WorkerToMain } from './handles';
 import { Instance, type InstanceSpec } from './instance';
 
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   try {
     inst.init();
   } catch (err) {
-    post({ t: 'error', message: err instanceof EngineError ? err.message : describeScriptError(err), exitCode: err instanceof EngineError ? err.exitCode : ExitCode.scriptException });
+    post({ t: 'error', message: err instanceof K6ExitError ? err.message : describeScriptError(err), exitCode: err instanceof K6ExitError ? err.exitCode : K6_EXIT.scriptException });
     return;
   }
   const status = setInterval(() => post({ t: 'status', ...inst.status() }), 250);
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
         })
         .catch((err: unknown) => {
           clearInterval(status);
-          post({ t: 'error', message: describeScriptError(err), exitCode: err instanceof EngineError ? err.exitCode : ExitCode.scriptException });
+          post({ t: 'error', message: describeScriptError(err), exitCode: err instanceof K6ExitError ? err.exitCode : K6_EXIT.scriptException });
         });
     }
   });

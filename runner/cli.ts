@@ -1,18 +1,14 @@
 // The fleetload command line. `npm run scale -- FLAGS` is `fleetload run FLAGS`.
 import { Command, CommanderError, Option } from 'commander';
 import { PROFILE_NAMES } from '../k6.config';
+import { PROTOCOLS } from '../scenarios/protocols/index';
 import { ENGINE_CHOICES, type RunFlags } from './config/resolve';
-import { EXIT, FleetloadError, UsageError, errorMessage } from './errors';
+import { EXIT, exitCodeHelp } from './exit-codes';
+import { FleetloadError, UsageError, errorMessage } from './errors';
 import { packageRoot } from './root';
 import { runScale } from './run';
 
-const EXIT_HELP = `
-Exit codes:
-  0    every SLO met
-  1    an SLO was breached (a finding about the target, not a harness failure)
-  2    bad usage or configuration (the message names the flag or field)
-  3    the target or the engine failed
-  130  interrupted (Ctrl-C / SIGTERM); the partial report is still written`;
+const EXIT_HELP = exitCodeHelp();
 
 function fail(message: string, code: number): never {
   process.stderr.write(`fleetload: ${message}\n`);
@@ -33,6 +29,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--profile <name>', 'profile from k6.config.ts').choices([...PROFILE_NAMES]))
     .option('--duration <d>', 'run length, e.g. 60s, 10m')
     .option('--target <url>', 'control plane to load (default: start the built-in simulator on a free loopback port)')
+    .addOption(new Option('--protocol <name>', 'how the agents talk to the target (default: from the profile, fleetload-sim)').choices(PROTOCOLS.names()))
     .addOption(new Option('--engine <engine>', 'load engine: real k6 if found, else embedded').choices([...ENGINE_CHOICES]).default('auto'))
     .option('--agents-per-vu <n>', 'agents each VU runs on its scheduler (default: chosen from --clusters)')
     .option('--slo-warmup <d>', 'leave the first part of the run out of the API latency SLOs, e.g. 5m')

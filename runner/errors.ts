@@ -1,15 +1,9 @@
-// One registry of the runner's outcomes and their exit codes. An SLO breach is a finding about
-// the target, not a failure of the harness: it has its own type and its own code.
+// The runner's error classes, each with its exit code (runner/exit-codes.ts). An SLO breach is a
+// finding about the target, not a failure of the harness: it has its own type and its own code.
+import { EXIT, type ExitCode } from './exit-codes';
 
-export const EXIT = Object.freeze({
-  ok: 0,
-  sloViolation: 1,
-  usage: 2,
-  targetOrEngine: 3,
-  interrupted: 130,
-});
+export { EXIT, type ExitCode } from './exit-codes';
 
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export abstract class FleetloadError extends Error {
   abstract readonly exitCode: ExitCode;
@@ -31,12 +25,12 @@ export class UsageError extends FleetloadError {
 }
 
 /** Several configuration problems at once, so a user fixes them in one go. */
-export class ConfigError extends FleetloadError {
+export class ConfigInvalid extends FleetloadError {
   readonly exitCode = EXIT.usage;
   readonly code = 'FLEETLOAD_CONFIG';
   constructor(readonly issues: readonly { path: string; message: string }[]) {
     super(`invalid configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
-    this.name = 'ConfigError';
+    this.name = 'ConfigInvalid';
   }
 }
 
@@ -51,12 +45,12 @@ export class TargetError extends FleetloadError {
 }
 
 /** The load engine (real k6 or the embedded one) failed to start or crashed. */
-export class EngineError extends FleetloadError {
+export class EngineFailure extends FleetloadError {
   readonly exitCode = EXIT.targetOrEngine;
   readonly code = 'FLEETLOAD_ENGINE';
   constructor(message: string) {
     super(message);
-    this.name = 'EngineError';
+    this.name = 'EngineFailure';
   }
 }
 

@@ -1,13 +1,14 @@
 // Arrival-rate load on the read and write APIs, one scenario per verb and scope, against a fleet
 // that is already registered.
 //   k6 run -e TARGET=http://127.0.0.1:8080 dist/k6/api-load.js
+import { connect } from './lib/connect';
 import { readOptions, readPlan } from './lib/env';
-import { fleetloadSim } from './lib/fleetload-sim';
 import { apiLoadExecs } from './lib/operator';
-import { SLI_METRIC } from './lib/sli';
+import { defaultThresholds } from './lib/sli';
+import { PROTOCOLS } from './protocols/index';
 
 const plan = readPlan();
-const cp = fleetloadSim(plan.target, plan.registrationToken, plan.operatorToken);
+const cp = connect(plan, PROTOCOLS);
 const duration = `${plan.durationS}s`;
 
 export const options = readOptions({
@@ -17,12 +18,7 @@ export const options = readOptions({
     listCluster: { executor: 'constant-arrival-rate', exec: 'apiListCluster', rate: 1, timeUnit: '5s', duration, preAllocatedVUs: 1, maxVUs: 4 },
     patch: { executor: 'constant-arrival-rate', exec: 'apiPatch', rate: 5, timeUnit: '1s', duration, preAllocatedVUs: 2, maxVUs: 10 },
   },
-  thresholds: {
-    [SLI_METRIC['api-mutating']]: ['p(99)<=1000'],
-    [SLI_METRIC['api-read-resource']]: ['p(99)<=1000'],
-    [SLI_METRIC['api-read-namespace']]: ['p(99)<=5000'],
-    [SLI_METRIC['api-read-cluster']]: ['p(99)<=30000'],
-  },
+  thresholds: defaultThresholds(['api-mutating', 'api-read-resource', 'api-read-namespace', 'api-read-cluster']),
 });
 
 export const { apiGet, apiListNamespace, apiListCluster, apiPatch } = apiLoadExecs(cp, plan);

@@ -2,17 +2,18 @@
 // running agents.ts): creates bundles and follows each to completion.
 //   k6 run -e TARGET=http://127.0.0.1:8080 dist/k6/rollout.js
 import exec from 'k6/execution';
+import { connect } from './lib/connect';
 import { readOptions, readPlan } from './lib/env';
-import { fleetloadSim } from './lib/fleetload-sim';
 import { runRollouts } from './lib/operator';
-import { SLI_METRIC } from './lib/sli';
+import { defaultThresholds } from './lib/sli';
+import { PROTOCOLS } from './protocols/index';
 
 const plan = readPlan();
-const cp = fleetloadSim(plan.target, plan.registrationToken, plan.operatorToken);
+const cp = connect(plan, PROTOCOLS);
 
 export const options = readOptions({
   scenarios: { rollout: { executor: 'per-vu-iterations', exec: 'rollout', vus: 1, iterations: 1, maxDuration: `${plan.durationS + 15}s` } },
-  thresholds: { [SLI_METRIC['api-mutating']]: ['p(99)<=1000'] },
+  thresholds: defaultThresholds(['api-mutating']),
 });
 
 export async function rollout(): Promise<void> {

@@ -4,6 +4,9 @@
 
 export const API_VERSION = 'fleetload.sim/v1';
 
+/** The simulator's tokens unless --registration-token / --operator-token say otherwise. */
+export const DEFAULT_TOKENS = Object.freeze({ registration: 'fleetload-registration', operator: 'fleetload-operator' });
+
 export interface InfoResponse {
   apiVersion: typeof API_VERSION;
   product: string;

@@ -25,6 +25,8 @@ export interface Sim {
   readonly bootId: string;
   readonly startedAt: number;
   faults: FaultConfig;
+  /** Requests being handled now, as --max-inflight counts them (parked long polls excluded). */
+  readonly inflightCount: number;
 }
 
 export interface Ctx {

@@ -1,5 +1,6 @@
 // Simulator options: defaults, validation (errors name the option), then frozen. The CLI maps
 // flags onto these; tests and benchmarks pass them directly to startSimulator.
+import { DEFAULT_TOKENS } from './api';
 import { NO_FAULTS, type FaultConfig } from './faults';
 
 export interface SimulatorOptions {
@@ -35,8 +36,8 @@ export interface SimulatorOptions {
 export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   host: '127.0.0.1',
   port: 8080,
-  registrationToken: 'fleetload-registration',
-  operatorToken: 'fleetload-operator',
+  registrationToken: DEFAULT_TOKENS.registration,
+  operatorToken: DEFAULT_TOKENS.operator,
   registrationWorkers: 8,
   registrationCostMs: 2,
   registrationCostMode: 'wait',

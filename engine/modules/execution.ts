@@ -1,8 +1,8 @@
 // k6/execution: read-only views of the VU, scenario and instance, and test.abort().
 import { TestAbortError } from '../errors';
-import type { VU } from '../vu';
+import type { ModuleVU } from './vu-api';
 
-export function createExecutionModule(vu: VU): object {
+export function createExecutionModule(vu: ModuleVU): object {
   const ctx = vu.ctx;
   const vuView = {
     get idInTest(): number {

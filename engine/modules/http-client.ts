@@ -32,6 +32,12 @@ export interface Abortable {
   abort(reason: Error): void;
 }
 
+/** Who aborts a request when its iteration ends: it holds the request's handle while in flight. */
+export interface RequestTracker {
+  trackRequest(request: Abortable): void;
+  untrackRequest(request: Abortable): void;
+}
+
 /** Where connections live: per VU (k6's semantics: every VU has its own transport) or shared. */
 export type ConnectionScope = 'per-vu' | 'shared';
 
@@ -90,10 +96,10 @@ export class HttpClient {
   }
 
   /**
-   * Sends a request; `track` receives a handle that aborts it (used when an iteration ends).
-   * Resolves with the response or with `error` set; never rejects.
+   * Sends a request; `tracker` holds a handle that aborts it while it is in flight (used when an
+   * iteration ends). Resolves with the response or with `error` set; never rejects.
    */
-  send(req: RawRequest, owner: ConnectionOwner, track: (a: Abortable | null) => void): Promise<RawResponse> {
+  send(req: RawRequest, owner: ConnectionOwner, tracker: RequestTracker): Promise<RawResponse> {
     const agent = this.dispatcherFor(owner);
     return new Promise<RawResponse>((resolve) => {
       const res: RawResponse = { status: 0, statusText: '', headers: {}, body: EMPTY, bytesReceived: 0, tStart: performance.now(), tSocket: 0, connecting: 0, tHeaders: 0, tEnd: 0, error: null };
@@ -111,7 +117,7 @@ export class HttpClient {
           res.body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
           res.bytesReceived += res.body.length;
         }
-        track(null);
+        tracker.untrackRequest(handle);
         resolve(res);
       };
       const handle: Abortable = {
@@ -120,7 +126,7 @@ export class HttpClient {
           done(reason);
         },
       };
-      track(handle);
+      tracker.trackRequest(handle);
       const handler: Dispatcher.DispatchHandler = {
         onRequestStart(c: Dispatcher.DispatchController): void {
           controller = c;

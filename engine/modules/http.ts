@@ -4,8 +4,8 @@ import { parseDuration } from '../duration';
 import type { MetricInfo } from '../metrics';
 import type { SampleTags } from '../samples';
 import { formatTime, nowMs } from '../time';
-import type { VU } from '../vu';
 import type { RawResponse } from './http-client';
+import type { ModuleVU } from './vu-api';
 
 export type ResponseType = 'text' | 'binary' | 'none';
 
@@ -173,25 +173,18 @@ function syncUnsupported(name: string): () => never {
   };
 }
 
-export function createHttpModule(vu: VU): object {
+export function createHttpModule(vu: ModuleVU): object {
   let responseCallback: ExpectedStatuses | null = DEFAULT_EXPECTED;
   const reg = vu.ctx.registry;
   const metrics = HTTP_METRICS.map((n) => reg.get(n) as MetricInfo);
 
   /** One request on the wire, with its samples; never rejects (errors are in the response). */
-  async function exchange(m: string, urlStr: string, headers: Record<string, string>, payload: Buffer | string | null, opts: { timeoutMs: number; responseType: ResponseType; cb: ExpectedStatuses | null; userTags: Record<string, unknown> | undefined; baseTags: SampleTags }): Promise<{ raw: RawResponse; response: K6Response } | undefined> {
+  async function exchange(m: string, urlStr: string, headers: Record<string, string>, payload: Buffer | string | null, opts: { timeoutMs: number; responseType: ResponseType; cb: ExpectedStatuses | null; userTags: Record<string, unknown> | undefined; baseTags: Readonly<SampleTags> }): Promise<{ raw: RawResponse; response: K6Response } | undefined> {
     const target = splitUrl(urlStr);
-    const gen = vu.hold();
-    const inflight = (vu.inflight ??= new Set());
-    let handle: { abort(reason: Error): void } | null = null;
-    const raw = await vu.ctx.http.send({ origin: target.origin, path: target.path, method: m, headers, body: payload, timeoutMs: opts.timeoutMs }, vu, (h) => {
-      if (h !== null) {
-        handle = h;
-        inflight.add(h);
-      } else if (handle !== null) inflight.delete(handle);
-    });
+    const ticket = vu.hold();
+    const raw = await vu.ctx.http.send({ origin: target.origin, path: target.path, method: m, headers, body: payload, timeoutMs: opts.timeoutMs }, vu.connections, vu);
     // The iteration ended while the request was in flight; its continuation must not run.
-    if (gen !== vu.generation) return undefined;
+    if (!vu.isCurrent(ticket)) return undefined;
     const err = raw.error === null ? (raw.status >= 400 ? { message: '', code: 1000 + raw.status } : null) : errorInfo(raw.error);
     const response = new K6Response(raw, m, urlStr, headers, typeof payload === 'string' ? payload : '', opts.responseType, err);
     const expected = raw.error === null && isExpected(opts.cb, raw.status);
@@ -212,10 +205,9 @@ export function createHttpModule(vu: VU): object {
     let sent = m.length + target.path.length + target.host.length + 19;
     for (const k in headers) sent += k.length + (headers[k] as string).length + 4;
     if (payload !== null) sent += typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
-    vu.sent += sent;
-    vu.received += raw.bytesReceived;
+    vu.countTraffic(sent, raw.bytesReceived);
     if (raw.error !== null) vu.ctx.log('warn', `Request Failed error="${urlStr}: ${err?.message ?? ''}"`);
-    vu.release(gen);
+    vu.release(ticket);
     return { raw, response };
   }
 

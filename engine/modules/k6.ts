@@ -1,7 +1,7 @@
 // The `k6` module: check, group, fail, randomSeed, and a sleep that refuses to block.
 import type { MetricInfo } from '../metrics';
 import { nowMs } from '../time';
-import type { VU } from '../vu';
+import type { ModuleVU } from './vu-api';
 
 export const SLEEP_MESSAGE =
   'sleep() would block the whole VU and every async agent in it; the embedded engine runs async code only: use `await new Promise((r) => setTimeout(r, ms))` with setTimeout from k6/timers';
@@ -16,7 +16,7 @@ function isThenable(v: unknown): boolean {
   return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 }
 
-export function createK6Module(vu: VU): object {
+export function createK6Module(vu: ModuleVU): object {
   const checks = (): MetricInfo => vu.ctx.registry.get('checks') as MetricInfo;
   return {
     check(value: unknown, sets: Record<string, Checker>, tags?: Record<string, unknown>): boolean {
@@ -36,8 +36,7 @@ export function createK6Module(vu: VU): object {
       if (vu.inInit) throw new Error('Using group in the init context is not supported');
       if (typeof name !== 'string' || name === '' || name.includes('::')) throw new Error(`group name ${JSON.stringify(name)} must be a non-empty string without '::'`);
       if (isAsyncFunction(fn)) throw new Error('group() does not support async functions: k6 only measures synchronous groups');
-      const parent = vu.groupPath;
-      vu.groupPath = `${parent}::${name}`;
+      const parent = vu.enterGroup(name);
       const start = nowMs();
       try {
         const result = fn();
@@ -45,7 +44,7 @@ export function createK6Module(vu: VU): object {
         vu.emit(vu.ctx.registry.get('group_duration') as MetricInfo, nowMs() - start);
         return result;
       } finally {
-        vu.groupPath = parent;
+        vu.leaveGroup(parent);
       }
     },
     fail(message?: string): never {

@@ -1,8 +1,8 @@
 // k6/metrics: custom Counter, Gauge, Rate and Trend, declared in the init context.
 import type { MetricType, ValueType } from '../samples';
-import type { VU } from '../vu';
+import type { ModuleVU } from './vu-api';
 
-export function createMetricsModule(vu: VU): object {
+export function createMetricsModule(vu: ModuleVU): object {
   const make = (type: MetricType) =>
     function Metric(this: unknown, name: string, isTime?: boolean): object {
       if (!vu.inInit) throw new Error('metrics must be declared in the init context');

@@ -1,12 +1,12 @@
 // The per-VU `require`: each VU gets its own instance of every k6 module it imports.
-import type { VU } from '../vu';
 import { createExecutionModule } from './execution';
 import { createHttpModule } from './http';
 import { createK6Module } from './k6';
 import { createMetricsModule } from './metrics';
 import { createTimersModule } from './timers';
+import type { ModuleVU } from './vu-api';
 
-const FACTORIES: Record<string, (vu: VU) => object> = {
+const FACTORIES: Record<string, (vu: ModuleVU) => object> = {
   k6: createK6Module,
   'k6/http': createHttpModule,
   'k6/metrics': createMetricsModule,
@@ -15,7 +15,7 @@ const FACTORIES: Record<string, (vu: VU) => object> = {
   'k6/experimental/timers': createTimersModule,
 };
 
-export function createModule(name: string, vu: VU): object {
+export function createModule(name: string, vu: ModuleVU): object {
   const factory = FACTORIES[name];
   if (factory === undefined) {
     throw new Error(`unknown module: ${name} (the embedded engine provides ${Object.keys(FACTORIES).join(', ')})`);

@@ -1,7 +1,7 @@
 // k6/timers and k6/experimental/timers: timers belong to the VU and keep its iteration alive.
-import type { VU } from '../vu';
+import type { ModuleVU } from './vu-api';
 
-export function createTimersModule(vu: VU): object {
+export function createTimersModule(vu: ModuleVU): object {
   return {
     setTimeout: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]): number => vu.addTimer(() => fn(...args), Math.max(0, Number(ms) || 0), false),
     clearTimeout: (id: unknown): void => vu.clearTimer(id),

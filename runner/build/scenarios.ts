@@ -12,6 +12,8 @@ export interface ScenarioBuildOptions {
   root: string;
   outDir?: string;
   timersModule?: TimersModule;
+  /** Entry files to bundle instead of scenarios/*.ts (a test's own scenario). */
+  entries?: readonly string[];
 }
 
 export interface ScenarioBuildResult {
@@ -44,7 +46,7 @@ export function scenarioOutDir(root: string, timersModule: TimersModule): string
 export async function buildScenarios(options: ScenarioBuildOptions): Promise<ScenarioBuildResult> {
   const timersModule = options.timersModule ?? 'k6/timers';
   const outDir = options.outDir ?? scenarioOutDir(options.root, timersModule);
-  const entryPoints = await listScenarioEntries(options.root);
+  const entryPoints = options.entries ? [...options.entries] : await listScenarioEntries(options.root);
   await build({
     entryPoints,
     outdir: outDir,

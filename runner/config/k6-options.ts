@@ -1,8 +1,7 @@
 // The resolved plan as k6 `options`: one scenario per job (agents, operator rollouts, API load)
 // and thresholds derived from the SLOs, so that real k6 judges them too. The scenarios read this
 // object from __ENV.FLEETLOAD_OPTIONS, which makes the runner's plan the script's own options.
-import type { SliName } from '../../scenarios/lib/plan';
-import { SLI_METRIC } from '../../scenarios/lib/sli';
+import { k6MetricOf, SLIS, type SliTable } from '../../scenarios/lib/sli';
 import { formatK6Duration } from './duration';
 import type { RunPlan } from './resolve';
 
@@ -63,17 +62,18 @@ export function idlePoolSize(agentsPerVu: number, mode: 'watch' | 'poll'): numbe
   return mode === 'watch' ? agentsPerVu + Math.max(4, Math.ceil(agentsPerVu / 2)) : Math.max(8, Math.ceil(agentsPerVu / 10));
 }
 
-export function thresholdsFor(plan: Pick<RunPlan, 'slos'>): Record<string, string[]> {
+export function thresholdsFor(plan: Pick<RunPlan, 'slos'>, slis: SliTable = SLIS): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [sli, slo] of Object.entries(plan.slos) as [SliName, RunPlan['slos'][SliName]][]) {
+  for (const def of slis) {
+    const slo = (plan.slos as Readonly<Record<string, RunPlan['slos'][keyof RunPlan['slos']]>>)[def.name];
+    if (!slo) continue;
     const p = Number.isInteger(slo.percentile) ? String(slo.percentile) : slo.percentile.toFixed(2).replace(/0+$/, '');
-    out[SLI_METRIC[sli]] = [`p(${p})<=${slo.thresholdMs}`];
+    out[k6MetricOf(def)] = [`p(${p})<=${slo.thresholdMs}`];
   }
   return out;
 }
 
 export function k6OptionsFor(plan: RunPlan): K6Options {
-  const { scenario } = plan;
   const scenarios: Record<string, K6Scenario> = {
     agents: {
       executor: 'per-vu-iterations',
@@ -85,9 +85,9 @@ export function k6OptionsFor(plan: RunPlan): K6Options {
       gracefulStop: '5s',
     },
   };
-  const loadStart = scenario.rollout.startAfterS;
+  const loadStart = plan.rollout.startAfterS;
   const loadWindow = plan.durationS - loadStart;
-  if (scenario.rollout.count > 0 && loadWindow > 0) {
+  if (plan.rollout.count > 0 && loadWindow > 0) {
     scenarios.rollout = {
       executor: 'per-vu-iterations',
       exec: 'rollout',
@@ -99,10 +99,10 @@ export function k6OptionsFor(plan: RunPlan): K6Options {
     };
   }
   const kinds = [
-    ['api-get', 'apiGet', scenario.apiLoad.getPerS],
-    ['api-list-namespace', 'apiListNamespace', scenario.apiLoad.listNamespacePerS],
-    ['api-list-cluster', 'apiListCluster', scenario.apiLoad.listClusterPerS],
-    ['api-patch', 'apiPatch', scenario.apiLoad.patchPerS],
+    ['api-get', 'apiGet', plan.apiLoad.getPerS],
+    ['api-list-namespace', 'apiListNamespace', plan.apiLoad.listNamespacePerS],
+    ['api-list-cluster', 'apiListCluster', plan.apiLoad.listClusterPerS],
+    ['api-patch', 'apiPatch', plan.apiLoad.patchPerS],
   ] as const;
   for (const [name, exec, perSecond] of kinds) {
     if (perSecond <= 0 || loadWindow <= 0) continue;
@@ -123,7 +123,7 @@ export function k6OptionsFor(plan: RunPlan): K6Options {
     summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(99)', 'max', 'count'],
     setupTimeout: '60s',
     systemTags: SYSTEM_TAGS,
-    batch: idlePoolSize(plan.agentsPerVu, scenario.agent.deployments.mode),
-    batchPerHost: idlePoolSize(plan.agentsPerVu, scenario.agent.deployments.mode),
+    batch: idlePoolSize(plan.agentsPerVu, plan.agent.deployments.mode),
+    batchPerHost: idlePoolSize(plan.agentsPerVu, plan.agent.deployments.mode),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import config, { type FleetloadConfig } from '../../k6.config';
-import { ConfigError, UsageError } from '../errors';
+import { ConfigInvalid, UsageError } from '../errors';
 import { k6OptionsFor, arrivalRate } from './k6-options';
 import { chooseAgentsPerVu, deepMerge, resolvePlan, validateConfig, type RunFlags } from './resolve';
 
@@ -23,13 +23,13 @@ describe('resolvePlan: profile plus flags', () => {
       expect(plan.vus).toBe(c.vus);
       expect(plan.agentsPerVu).toBe(c.agentsPerVu);
       expect(plan.vus * plan.agentsPerVu).toBeGreaterThanOrEqual(plan.clusters);
-      expect(plan.scenario.agent.heartbeatIntervalS).toBe(c.heartbeat);
+      expect(plan.agent.heartbeatIntervalS).toBe(c.heartbeat);
       const options = k6OptionsFor(plan);
       expect(Object.keys(options.scenarios)).toEqual(c.scenarios);
       expect(options.scenarios.agents).toMatchObject({ executor: 'per-vu-iterations', vus: c.vus, iterations: 1, exec: 'agents' });
-      expect(Object.isFrozen(plan.scenario.agent)).toBe(true);
+      expect(Object.isFrozen(plan.agent)).toBe(true);
       // A watching VU keeps a connection per agent alive instead of re-dialling (k6's batchPerHost).
-      if (plan.scenario.agent.deployments.mode === 'watch') expect(options.batchPerHost).toBeGreaterThan(c.agentsPerVu);
+      if (plan.agent.deployments.mode === 'watch') expect(options.batchPerHost).toBeGreaterThan(c.agentsPerVu);
       else expect(options.batchPerHost).toBeLessThan(c.agentsPerVu);
     });
   }
@@ -50,7 +50,7 @@ describe('resolvePlan: profile plus flags', () => {
   it('starts rollouts once the fleet should have registered', () => {
     const plan = resolvePlan(config, { clusters: '5000' }, NOW);
     // 5,000 at 500/s = 10 s, plus 5 s.
-    expect(plan.scenario.rollout.startAfterS).toBe(15);
+    expect(plan.rollout.startAfterS).toBe(15);
     expect(k6OptionsFor(plan).scenarios.rollout?.startTime).toBe('15s');
   });
 
@@ -69,12 +69,12 @@ describe('resolvePlan: profile plus flags', () => {
 describe('--set', () => {
   it('overrides any field, JSON values typed, strings as they are', () => {
     const plan = resolvePlan(config, { set: ['rollout.selector=region=eu-west', 'agent.heartbeatIntervalS=30', 'agent.deployments.mode=poll', 'agent.labels={"zone":["a","b"]}'] }, NOW);
-    expect(plan.scenario.rollout.selector).toBe('region=eu-west');
-    expect(plan.scenario.agent.heartbeatIntervalS).toBe(30);
-    expect(plan.scenario.agent.deployments.mode).toBe('poll');
-    expect(plan.scenario.agent.deployments.watchTimeoutS).toBe(30);
+    expect(plan.rollout.selector).toBe('region=eu-west');
+    expect(plan.agent.heartbeatIntervalS).toBe(30);
+    expect(plan.agent.deployments.mode).toBe('poll');
+    expect(plan.agent.deployments.watchTimeoutS).toBe(30);
     // Objects merge key by key, as profiles do: the new label key joins the base's.
-    expect(plan.scenario.agent.labels).toEqual({ ...config.base.agent.labels, zone: ['a', 'b'] });
+    expect(plan.agent.labels).toEqual({ ...config.base.agent.labels, zone: ['a', 'b'] });
   });
 
   it('names a wrong path or type by its --set path', () => {
@@ -84,8 +84,8 @@ describe('--set', () => {
     } catch (err) {
       caught = err;
     }
-    expect(caught).toBeInstanceOf(ConfigError);
-    const issues = (caught as ConfigError).issues;
+    expect(caught).toBeInstanceOf(ConfigInvalid);
+    const issues = (caught as ConfigInvalid).issues;
     expect(issues).toContainEqual({ path: '--set agent.heartbeatIntervalS', message: 'expected a number, got "soon"' });
     expect(issues.map((i) => i.path)).toContain('--set agent.hartbeat');
   });
@@ -149,7 +149,7 @@ describe('validateConfig: every problem with its path', () => {
         'profiles.nightly.agnet',
       ]),
     );
-    expect(() => resolvePlan(broken, {}, NOW)).toThrow(ConfigError);
+    expect(() => resolvePlan(broken, {}, NOW)).toThrow(ConfigInvalid);
   });
 
   it('suggests the field a typo meant', () => {

@@ -1,11 +1,14 @@
 // base config ← profile ← CLI flags, validated up front (every problem with its path), then frozen.
 import { randomBytes } from 'node:crypto';
-import type { BaseConfig, FleetloadConfig, ProfileName, SloSpec } from '../../k6.config';
+import type { BaseConfig, FleetloadConfig, ProfileName } from '../../k6.config';
 import { PROFILE_NAMES } from '../../k6.config';
-import type { ScenarioPlan, SliName } from '../../scenarios/lib/plan';
-import { ConfigError, UsageError } from '../errors';
+import type { AgentPlan, ApiLoadPlan, RolloutPlan, ScenarioPlan } from '../../scenarios/lib/plan';
+import type { ProtocolRegistry } from '../../scenarios/lib/protocol';
+import type { SliName, SloSpec } from '../../scenarios/lib/sli';
+import { PROTOCOLS } from '../../scenarios/protocols/index';
+import { ConfigInvalid, UsageError } from '../errors';
 import { parseDurationSeconds } from './duration';
-import { BASE_SCHEMA, check, type Issue } from './schema';
+import { baseSchema, check, type Issue } from './schema';
 
 export type EngineChoice = 'auto' | 'k6' | 'embedded';
 export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'k6', 'embedded'];
@@ -16,6 +19,7 @@ export interface RunFlags {
   profile?: string;
   duration?: string;
   target?: string;
+  protocol?: string;
   engine?: string;
   agentsPerVu?: string;
   metricsAddr?: string;
@@ -31,21 +35,27 @@ export interface RunFlags {
   set?: string[];
 }
 
+/** The whole run, each value held once; the scenarios' part is derived by scenarioPlan(). */
 export interface RunPlan {
   runId: string;
   release: string;
   profile: ProfileName;
   engine: EngineChoice;
+  /** Name of the control-plane protocol (scenarios/protocols). */
+  protocol: string;
   /** The user's control plane; undefined means the runner starts the simulator. */
   target: string | undefined;
+  credentials: { registrationToken: string; operatorToken: string };
   clusters: number;
   durationS: number;
   sloWarmupS: number;
   agentsPerVu: number;
   vus: number;
+  agent: AgentPlan;
+  /** startAfterS is resolved: 0 in the config becomes "once the fleet should have registered". */
+  rollout: RolloutPlan;
+  apiLoad: ApiLoadPlan;
   slos: Readonly<Record<SliName, SloSpec>>;
-  /** What the scenarios get through __ENV; `target` is set once the target is known. */
-  scenario: ScenarioPlan;
   metrics: { enabled: boolean; host: string; port: number };
   /** Prometheus remote-write URL for real k6's own output (experimental-prometheus-rw). */
   k6PrometheusRw: string | undefined;
@@ -162,7 +172,8 @@ function profileOverrides(config: FleetloadConfig, name: ProfileName): Record<st
 /** Checks the whole config file: the base completely, each profile as a partial override. */
 export function validateConfig(config: FleetloadConfig): Issue[] {
   const issues: Issue[] = [];
-  check(BASE_SCHEMA, config.base, 'base', false, issues);
+  const schema = baseSchema();
+  check(schema, config.base, 'base', false, issues);
   if (!PROFILE_NAMES.includes(config.defaultProfile)) {
     issues.push({ path: 'defaultProfile', message: `expected one of ${PROFILE_NAMES.join(', ')}` });
   }
@@ -171,14 +182,14 @@ export function validateConfig(config: FleetloadConfig): Issue[] {
       issues.push({ path: `profiles.${name}`, message: `unknown profile; the profiles are ${PROFILE_NAMES.join(', ')}` });
       continue;
     }
-    check(BASE_SCHEMA, profileOverrides(config, name as ProfileName), `profiles.${name}`, true, issues);
+    check(schema, profileOverrides(config, name as ProfileName), `profiles.${name}`, true, issues);
   }
   return issues;
 }
 
-export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new Date()): RunPlan {
+export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new Date(), protocols: ProtocolRegistry = PROTOCOLS): RunPlan {
   const configIssues = validateConfig(config);
-  if (configIssues.length > 0) throw new ConfigError(configIssues.map((i) => ({ path: `k6.config.ts: ${i.path}`, message: i.message })));
+  if (configIssues.length > 0) throw new ConfigInvalid(configIssues.map((i) => ({ path: `k6.config.ts: ${i.path}`, message: i.message })));
 
   const profile = (flags.profile ?? config.defaultProfile) as ProfileName;
   if (!PROFILE_NAMES.includes(profile)) {
@@ -194,6 +205,7 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
   if (flags.duration !== undefined) fromFlags.duration = flagDuration('duration', flags.duration, false);
   if (flags.sloWarmup !== undefined) fromFlags.sloWarmup = flagDuration('slo-warmup', flags.sloWarmup, true);
   if (flags.agentsPerVu !== undefined) fromFlags.agentsPerVu = flagInt('agents-per-vu', flags.agentsPerVu, 1, 100_000);
+  if (flags.protocol !== undefined) fromFlags.protocol = flags.protocol;
   const target = flags.target === undefined ? undefined : parseHttpUrl('target', flags.target, 'http://HOST:PORT');
   const k6PrometheusRw = flags.k6PrometheusRw === undefined ? undefined : parseHttpUrl('k6-prometheus-rw', flags.k6PrometheusRw, 'http://HOST:9090/api/v1/write');
   if (k6PrometheusRw !== undefined && engine === 'embedded') {
@@ -203,10 +215,23 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
 
   const merged = deepMerge<BaseConfig>(deepMerge<BaseConfig>(config.base, profileOverrides(config, profile)), fromFlags);
   const issues: Issue[] = [];
-  check(BASE_SCHEMA, merged, '', false, issues);
+  check(baseSchema(), merged, '', false, issues);
   if (issues.length > 0) {
     const fromSet = (path: string): boolean => (flags.set ?? []).some((x) => x.startsWith(`${path}=`) || path.startsWith(`${x.split('=')[0]}.`));
-    throw new ConfigError(issues.map((i) => ({ path: fromSet(i.path) ? `--set ${i.path}` : `${profile} profile: ${i.path}`, message: i.message })));
+    throw new ConfigInvalid(issues.map((i) => ({ path: fromSet(i.path) ? `--set ${i.path}` : `${profile} profile: ${i.path}`, message: i.message })));
+  }
+
+  const protocol = protocols.get(merged.protocol);
+  if (!protocol) {
+    const known = `the protocols are ${protocols.names().join(', ')}`;
+    if (flags.protocol !== undefined) throw new UsageError('--protocol', `unknown protocol ${JSON.stringify(flags.protocol)}`, `use one of them: ${known}`);
+    throw new ConfigInvalid([{ path: `${profile} profile: protocol`, message: `unknown protocol ${JSON.stringify(merged.protocol)}; ${known}` }]);
+  }
+  const registrationToken = flags.registrationToken ?? protocol.defaultCredentials?.registrationToken;
+  const operatorToken = flags.operatorToken ?? protocol.defaultCredentials?.operatorToken;
+  if (registrationToken === undefined || operatorToken === undefined) {
+    const flag = registrationToken === undefined ? '--registration-token' : '--operator-token';
+    throw new UsageError(flag, `protocol ${protocol.name} has no default credentials`, `give the target's with ${flag} TOKEN`);
   }
 
   const durationS = parseDurationSeconds(merged.duration) ?? 0;
@@ -219,10 +244,10 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
     );
   }
   if (merged.agent.backoff.maxMs < merged.agent.backoff.baseMs) {
-    throw new ConfigError([{ path: `${profile} profile: agent.backoff.maxMs`, message: 'must be at least agent.backoff.baseMs' }]);
+    throw new ConfigInvalid([{ path: `${profile} profile: agent.backoff.maxMs`, message: 'must be at least agent.backoff.baseMs' }]);
   }
   if (merged.agent.applyMs.max < merged.agent.applyMs.min) {
-    throw new ConfigError([{ path: `${profile} profile: agent.applyMs.max`, message: 'must be at least agent.applyMs.min' }]);
+    throw new ConfigInvalid([{ path: `${profile} profile: agent.applyMs.max`, message: 'must be at least agent.applyMs.min' }]);
   }
 
   const agentsPerVu = chooseAgentsPerVu(merged.clusters, merged.agentsPerVu);
@@ -238,25 +263,18 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
     release: flags.release ?? 'dev',
     profile,
     engine,
+    protocol: protocol.name,
     target,
+    credentials: { registrationToken, operatorToken },
     clusters: merged.clusters,
     durationS,
     sloWarmupS,
     agentsPerVu,
     vus,
+    agent: merged.agent,
+    rollout,
+    apiLoad: merged.apiLoad,
     slos: merged.slos,
-    scenario: {
-      target: target ?? '',
-      clusters: merged.clusters,
-      agentsPerVu,
-      vus,
-      durationS,
-      registrationToken: flags.registrationToken ?? 'fleetload-registration',
-      operatorToken: flags.operatorToken ?? 'fleetload-operator',
-      agent: merged.agent,
-      rollout,
-      apiLoad: merged.apiLoad,
-    },
     metrics: { enabled: flags.metrics !== false, ...metricsAddr },
     k6PrometheusRw,
     reportsDir: flags.reportsDir ?? 'reports',
@@ -264,7 +282,19 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
   return deepFreeze(plan);
 }
 
-/** The plan once the target is known (the simulator's ephemeral address, or --target). */
-export function withTarget(plan: RunPlan, url: string): RunPlan {
-  return deepFreeze({ ...plan, scenario: { ...plan.scenario, target: url } });
+/** What the scenarios get through __ENV (FLEETLOAD_PLAN), once the target's address is known. */
+export function scenarioPlan(plan: RunPlan, targetUrl: string): ScenarioPlan {
+  return {
+    protocol: plan.protocol,
+    target: targetUrl,
+    clusters: plan.clusters,
+    agentsPerVu: plan.agentsPerVu,
+    vus: plan.vus,
+    durationS: plan.durationS,
+    registrationToken: plan.credentials.registrationToken,
+    operatorToken: plan.credentials.operatorToken,
+    agent: plan.agent,
+    rollout: plan.rollout,
+    apiLoad: plan.apiLoad,
+  };
 }

@@ -1,5 +1,6 @@
 // The configuration's shape as data: one walker checks the base config and every profile against
 // it, names each problem by its path and reports them all at once.
+import { SLIS, type SliTable } from '../../scenarios/lib/sli';
 import { parseDurationSeconds } from './duration';
 
 export type Rule =
@@ -36,77 +37,71 @@ const slo: Rule = {
   },
 };
 
-export const BASE_SCHEMA: Rule = {
-  kind: 'object',
-  fields: {
-    clusters: int(1, 10_000_000),
-    duration: { kind: 'duration', min: 0, exclusiveMin: true },
-    agentsPerVu: int(0, 100_000),
-    sloWarmup: { kind: 'duration', min: 0 },
-    agent: {
-      kind: 'object',
-      fields: {
-        heartbeatIntervalS: positive(86_400),
-        heartbeatJitter: num(0, 0.99),
-        deployments: {
-          kind: 'object',
-          fields: {
-            mode: { kind: 'enum', values: ['watch', 'poll'] },
-            pollIntervalS: positive(86_400),
-            watchTimeoutS: positive(3600),
+/** The configuration's shape; its `slos` fields are the SLI table's names. */
+export function baseSchema(slis: SliTable = SLIS): Rule {
+  return {
+    kind: 'object',
+    fields: {
+      protocol: { kind: 'string', pattern: /^[a-z][a-z0-9-]*$/, hint: 'a protocol name such as fleetload-sim' },
+      clusters: int(1, 10_000_000),
+      duration: { kind: 'duration', min: 0, exclusiveMin: true },
+      agentsPerVu: int(0, 100_000),
+      sloWarmup: { kind: 'duration', min: 0 },
+      agent: {
+        kind: 'object',
+        fields: {
+          heartbeatIntervalS: positive(86_400),
+          heartbeatJitter: num(0, 0.99),
+          deployments: {
+            kind: 'object',
+            fields: {
+              mode: { kind: 'enum', values: ['watch', 'poll'] },
+              pollIntervalS: positive(86_400),
+              watchTimeoutS: positive(3600),
+            },
           },
+          nodesPerCluster: int(0, 1000),
+          healthIntervalS: num(0, 86_400),
+          namespaces: int(1, 100_000),
+          labels: {
+            kind: 'record',
+            key: LABEL_KEY,
+            keyHint: 'a Kubernetes label key such as region or example.com/tier',
+            value: { kind: 'list', minItems: 1, item: { kind: 'string', pattern: LABEL_VALUE, hint: 'a Kubernetes label value (at most 63 of [A-Za-z0-9-_.])' } },
+          },
+          registrationRatePerS: positive(1_000_000),
+          registrationWaitS: positive(3600),
+          backoff: { kind: 'object', fields: { baseMs: positive(), maxMs: positive(), jitter: fraction } },
+          applyMs: { kind: 'object', fields: { min: num(0), max: num(0) } },
+          applyFailureRate: fraction,
+          eventMessageBytes: int(0, 65_536),
         },
-        nodesPerCluster: int(0, 1000),
-        healthIntervalS: num(0, 86_400),
-        namespaces: int(1, 100_000),
-        labels: {
-          kind: 'record',
-          key: LABEL_KEY,
-          keyHint: 'a Kubernetes label key such as region or example.com/tier',
-          value: { kind: 'list', minItems: 1, item: { kind: 'string', pattern: LABEL_VALUE, hint: 'a Kubernetes label value (at most 63 of [A-Za-z0-9-_.])' } },
+      },
+      rollout: {
+        kind: 'object',
+        fields: {
+          count: int(0, 1000),
+          startAfterS: num(0),
+          intervalS: positive(),
+          selector: { kind: 'string' },
+          payloadBytes: int(0, 900_000),
+          timeoutS: positive(),
         },
-        registrationRatePerS: positive(1_000_000),
-        registrationWaitS: positive(3600),
-        backoff: { kind: 'object', fields: { baseMs: positive(), maxMs: positive(), jitter: fraction } },
-        applyMs: { kind: 'object', fields: { min: num(0), max: num(0) } },
-        applyFailureRate: fraction,
-        eventMessageBytes: int(0, 65_536),
       },
-    },
-    rollout: {
-      kind: 'object',
-      fields: {
-        count: int(0, 1000),
-        startAfterS: num(0),
-        intervalS: positive(),
-        selector: { kind: 'string' },
-        payloadBytes: int(0, 900_000),
-        timeoutS: positive(),
+      apiLoad: {
+        kind: 'object',
+        fields: {
+          getPerS: num(0, 100_000),
+          listNamespacePerS: num(0, 100_000),
+          listClusterPerS: num(0, 100_000),
+          patchPerS: num(0, 100_000),
+          pageSize: int(1, 10_000),
+        },
       },
+      slos: { kind: 'object', fields: Object.fromEntries(slis.map((d) => [d.name, slo])) },
     },
-    apiLoad: {
-      kind: 'object',
-      fields: {
-        getPerS: num(0, 100_000),
-        listNamespacePerS: num(0, 100_000),
-        listClusterPerS: num(0, 100_000),
-        patchPerS: num(0, 100_000),
-        pageSize: int(1, 10_000),
-      },
-    },
-    slos: {
-      kind: 'object',
-      fields: {
-        'api-mutating': slo,
-        'api-read-resource': slo,
-        'api-read-namespace': slo,
-        'api-read-cluster': slo,
-        registration: slo,
-        distribution: slo,
-      },
-    },
-  },
-};
+  };
+}
 
 function describe(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);

@@ -6,6 +6,8 @@ export interface EngineRun {
   bundlePath: string;
   env: Record<string, string>;
   onSamples: SampleSink;
+  /** Sample lines that could not be parsed, so that none vanishes silently. */
+  onMalformed?: (n: number) => void;
   /** Metrics the runner reads; an engine may drop the others before they cost anything. */
   wanted?: (metric: string) => boolean;
   /** One line of the engine's own output (k6's stdout/stderr, the script's console). */
@@ -28,17 +30,4 @@ export interface LoadEngine {
   run(run: EngineRun): Promise<EngineOutcome>;
 }
 
-/** k6's exit codes that mean the run itself completed (thresholds are judged by the runner too). */
-export const K6_COMPLETED = new Set([0, 99]);
-
-export const K6_EXIT_MEANING: Record<number, string> = {
-  99: 'thresholds failed',
-  100: 'setup timed out',
-  101: 'teardown timed out',
-  103: 'engine error',
-  104: 'invalid configuration',
-  105: 'aborted from outside (signal)',
-  107: 'script exception',
-  108: 'aborted by the script (test.abort)',
-  109: 'Go panic in k6',
-};
+export { K6_EXIT, K6_EXIT_MEANING, k6RunCompleted } from '../../engine/exit-codes';

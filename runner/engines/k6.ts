@@ -4,9 +4,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { EngineError } from '../errors';
+import { EngineFailure, UsageError } from '../errors';
 import type { K6Location } from '../k6/locate';
-import type { EngineOutcome, EngineRun, LoadEngine } from './engine';
+import { K6_EXIT, type EngineOutcome, type EngineRun, type LoadEngine } from './engine';
 import { makeFifo, readJsonLines } from './fifo';
 
 export interface K6Version {
@@ -28,11 +28,16 @@ export function timersModuleFor(v: K6Version): 'k6/timers' | 'k6/experimental/ti
 }
 
 export function probeK6(location: K6Location): K6Version {
+  // A K6_BIN the user set that is no usable k6 is their configuration; a broken cache or PATH k6 is ours.
+  const fail = (problem: string, fix: string): never => {
+    if (location.source === 'K6_BIN') throw new UsageError('K6_BIN', `${location.path} ${problem}`, fix);
+    throw new EngineFailure(`k6 at ${location.path} (from ${location.source}) ${problem}; ${fix}`);
+  };
   const res = spawnSync(location.path, ['version'], { encoding: 'utf8', timeout: 15_000 });
-  if (res.error) throw new EngineError(`k6 at ${location.path} (from ${location.source}) did not run: ${res.error.message}`);
+  if (res.error) return fail(`did not run (${res.error.message})`, 'point K6_BIN at a k6 binary, or run npm run k6:build');
   const v = parseK6Version(`${res.stdout}${res.stderr}`);
-  if (!v) throw new EngineError(`k6 at ${location.path} (from ${location.source}) printed no version: ${res.stdout.trim().slice(0, 120)}`);
-  if (v.major === 0 && v.minor < 49) throw new EngineError(`k6 ${v.text} at ${location.path} is older than v0.49, the oldest the scenarios support; run npm run k6:build`);
+  if (!v) return fail(`printed no k6 version to "k6 version" (${JSON.stringify(res.stdout.trim().slice(0, 80))})`, 'point K6_BIN at a k6 binary, or run npm run k6:build');
+  if (v.major === 0 && v.minor < 49) return fail(`is k6 ${v.text}, older than v0.49, the oldest the scenarios support`, 'run npm run k6:build');
   return v;
 }
 
@@ -80,11 +85,12 @@ export function k6Engine(location: K6Location, workDir: string, extras: K6Extras
       run.signal.addEventListener('abort', onAbort, { once: true });
       try {
         const exitCode = await new Promise<number>((resolve, reject) => {
-          child.once('error', (err) => reject(new EngineError(`k6 did not start: ${err.message}`)));
-          child.once('exit', (code, sig) => resolve(code ?? (sig === 'SIGINT' ? 105 : 103)));
+          child.once('error', (err) => reject(new EngineFailure(`k6 did not start: ${err.message}`)));
+          child.once('exit', (code, sig) => resolve(code ?? (sig === 'SIGINT' ? K6_EXIT.externalAbort : K6_EXIT.genericEngine)));
         });
         reader.release();
         await reader.done;
+        if (reader.malformed > 0) run.onMalformed?.(reader.malformed);
         return { exitCode };
       } finally {
         process.off('exit', killOnExit);

@@ -7,11 +7,11 @@ import { embeddedEngine } from './embedded';
 import type { LoadEngine } from './engine';
 import { k6Engine, type K6Extras } from './k6';
 
-export function selectEngine(choice: EngineChoice, root: string, workDir: string, extras: K6Extras = {}): LoadEngine {
+export function selectEngine(choice: EngineChoice, root: string, workDir: string, extras: K6Extras = {}, env: NodeJS.ProcessEnv = process.env): LoadEngine {
   if (choice === 'embedded') return embeddedEngine();
   let location: K6Location | undefined;
   try {
-    location = locateK6(root);
+    location = locateK6(root, env);
   } catch (err) {
     if (err instanceof K6NotFoundError) throw new UsageError('K6_BIN', err.message);
     throw err;

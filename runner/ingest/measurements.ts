@@ -1,14 +1,11 @@
 // Routes every sample of the stream (either engine) into the SLI recorders, the run's counters
-// and the live observers. Bounded memory: histograms and counters only, never the samples.
-import type { SloSpec } from '../../k6.config';
+// and the live observers. Which metric feeds which SLI comes from the SLI table; bounded memory:
+// histograms and counters only, never the samples.
 import { isPoint, type SampleLine, type SampleTags } from '../../engine/samples';
-import type { ApiSliTag, SliName } from '../../scenarios/lib/plan';
-import { API_SLI_BY_TAG, METRIC } from '../../scenarios/lib/sli';
+import { METRIC, SLIS, type SliDef, type SliTable, type SloSet } from '../../scenarios/lib/sli';
 import { SliRecorder } from '../verdict/sli-recorder';
 import type { MeasurementObserver } from './observer';
 import { OutageTracker } from './outages';
-
-export const SLI_NAMES: readonly SliName[] = ['api-mutating', 'api-read-resource', 'api-read-namespace', 'api-read-cluster', 'registration', 'distribution'];
 
 export interface RunCounts {
   registered: number;
@@ -23,25 +20,38 @@ export interface RunCounts {
   rolloutsCompleted: number;
   rolloutsIncomplete: number;
   samples: number;
+  /** Sample lines that could not be read (a broken JSON line, a point without a number). */
   malformed: number;
 }
 
 const MAX_FAILURE_KEYS = 200;
+const HTTP = 'http_req_duration';
 
 function codeClass(status: string | undefined): string {
   if (status === undefined || status === '' || status === '0') return 'error';
   return `${status[0]}xx`;
 }
 
-const ROUTED = new Set<string>(['http_req_duration', ...Object.values(METRIC)]);
-
-/** Whether the ingest does anything with a metric; the others may be dropped before parsing. */
-export function isRouted(metric: string): boolean {
-  return ROUTED.has(metric);
-}
+/** Counter metrics of the scenarios: which count each adds to, and the live event it is. */
+const COUNTERS: ReadonlyMap<string, { count: keyof RunCounts; event?: Parameters<MeasurementObserver['event']>[0] }> = new Map([
+  [METRIC.registered, { count: 'registered' }],
+  [METRIC.reregistered, { count: 'reregistered' }],
+  [METRIC.registrationFailed, { count: 'registrationFailed' }],
+  [METRIC.heartbeats, { count: 'heartbeats', event: 'heartbeat' }],
+  [METRIC.deploymentsReady, { count: 'deploymentsReady', event: 'deployment_ready' }],
+  [METRIC.deploymentsFailed, { count: 'deploymentsFailed', event: 'deployment_failed' }],
+  [METRIC.backoffs, { count: 'backoffs', event: 'backoff' }],
+  [METRIC.rolloutsIncomplete, { count: 'rolloutsIncomplete', event: 'rollout_incomplete' }],
+] as const);
 
 export class Measurements {
-  readonly recorders: Record<SliName, SliRecorder>;
+  readonly slis: SliTable;
+  private readonly recorders = new Map<string, SliRecorder>();
+  /** API SLIs by the value of their `sli` tag on http_req_duration. */
+  private readonly byTag = new Map<string, { def: SliDef; rec: SliRecorder }>();
+  /** The other SLIs by the metric that feeds them. */
+  private readonly byMetric = new Map<string, { def: SliDef; rec: SliRecorder }>();
+  private readonly routed: ReadonlySet<string>;
   readonly counts: RunCounts = {
     registered: 0,
     reregistered: 0,
@@ -62,19 +72,41 @@ export class Measurements {
   readonly outages = new OutageTracker();
   private readonly observers: MeasurementObserver[] = [];
 
-  constructor(slos: Readonly<Record<SliName, SloSpec>>) {
-    const rec = {} as Record<SliName, SliRecorder>;
-    for (const sli of SLI_NAMES) rec[sli] = new SliRecorder(slos[sli].thresholdMs, slos[sli].percentile);
-    this.recorders = rec;
+  constructor(slos: SloSet, slis: SliTable = SLIS) {
+    this.slis = slis;
+    for (const def of slis) {
+      const slo = slos[def.name];
+      if (!slo) throw new Error(`no objective for SLI ${def.name}`);
+      const rec = new SliRecorder(slo.thresholdMs, slo.percentile);
+      this.recorders.set(def.name, rec);
+      if (def.tag !== undefined) this.byTag.set(def.tag, { def, rec });
+      else this.byMetric.set(def.metric, { def, rec });
+    }
+    this.routed = new Set([HTTP, METRIC.rollout, METRIC.agentTransitions, ...COUNTERS.keys(), ...this.byMetric.keys()]);
   }
+
+  recorder(sli: string): SliRecorder {
+    const rec = this.recorders.get(sli);
+    if (!rec) throw new Error(`unknown SLI ${sli}`);
+    return rec;
+  }
+
+  /** Whether the ingest does anything with a metric; the others may be dropped before parsing. */
+  readonly wants = (metric: string): boolean => this.routed.has(metric);
 
   observe(observer: MeasurementObserver): void {
     this.observers.push(observer);
   }
 
   /** Starts the warm-up clock of the SLIs it applies to (API latency, as clusterloader2 does). */
-  startWarmup(slos: Readonly<Record<SliName, SloSpec>>, runStartMs: number, warmupS: number): void {
-    for (const sli of SLI_NAMES) if (slos[sli].warmupApplies && warmupS > 0) this.recorders[sli].setWarmupEnd(runStartMs + warmupS * 1000);
+  startWarmup(slos: SloSet, runStartMs: number, warmupS: number): void {
+    if (warmupS <= 0) return;
+    for (const def of this.slis) if (slos[def.name]?.warmupApplies) this.recorder(def.name).setWarmupEnd(runStartMs + warmupS * 1000);
+  }
+
+  /** Lines the transport could not parse: counted with the rest, so the summary can say so. */
+  addMalformed(n: number): void {
+    this.counts.malformed += n;
   }
 
   ingest = (batch: readonly SampleLine[]): void => {
@@ -86,56 +118,28 @@ export class Measurements {
         this.counts.malformed++;
         continue;
       }
-      switch (line.metric) {
-        case 'http_req_duration':
-          this.request(value, tags ?? {}, line.data.time);
-          break;
-        case METRIC.registration:
-          this.recorders.registration.record(value, 0);
-          for (const o of this.observers) o.registration(tags?.kind ?? 'initial', value / 1000);
-          break;
-        case METRIC.distribution:
-          this.recorders.distribution.record(value, 0);
-          for (const o of this.observers) o.distribution(value / 1000);
-          break;
-        case METRIC.rollout:
-          this.counts.rolloutsCompleted++;
-          for (const o of this.observers) o.rollout(value / 1000);
-          break;
-        case METRIC.registered:
-          this.counts.registered += value;
-          break;
-        case METRIC.reregistered:
-          this.counts.reregistered += value;
-          break;
-        case METRIC.registrationFailed:
-          this.counts.registrationFailed += value;
-          break;
-        case METRIC.heartbeats:
-          this.counts.heartbeats += value;
-          for (const o of this.observers) o.event('heartbeat', value);
-          break;
-        case METRIC.deploymentsReady:
-          this.counts.deploymentsReady += value;
-          for (const o of this.observers) o.event('deployment_ready', value);
-          break;
-        case METRIC.deploymentsFailed:
-          this.counts.deploymentsFailed += value;
-          for (const o of this.observers) o.event('deployment_failed', value);
-          break;
-        case METRIC.backoffs:
-          this.counts.backoffs += value;
-          for (const o of this.observers) o.event('backoff', value);
-          break;
-        case METRIC.agentTransitions:
-          this.outages.transition(tags?.state, value, line.data.time);
-          break;
-        case METRIC.rolloutsIncomplete:
-          this.counts.rolloutsIncomplete += value;
-          for (const o of this.observers) o.event('rollout_incomplete', value);
-          break;
-        default:
-          break;
+      const metric = line.metric;
+      if (metric === HTTP) {
+        this.request(value, tags ?? {}, line.data.time);
+        continue;
+      }
+      const sli = this.byMetric.get(metric);
+      if (sli) {
+        sli.rec.record(value, sli.rec.hasWarmup ? Date.parse(line.data.time) : 0);
+        for (const o of this.observers) o.sli(sli.def, value / 1000, tags);
+        continue;
+      }
+      const counter = COUNTERS.get(metric);
+      if (counter) {
+        this.counts[counter.count] += value;
+        if (counter.event) for (const o of this.observers) o.event(counter.event, value);
+        continue;
+      }
+      if (metric === METRIC.rollout) {
+        this.counts.rolloutsCompleted++;
+        for (const o of this.observers) o.rollout(value / 1000);
+      } else if (metric === METRIC.agentTransitions) {
+        this.outages.transition(tags?.state, value, line.data.time);
       }
     }
   };
@@ -151,14 +155,13 @@ export class Measurements {
       // Bounded: names are URL templates, but a target could answer with any status.
       if (this.failures.has(key) || this.failures.size < MAX_FAILURE_KEYS) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
     }
-    const sli = API_SLI_BY_TAG[(tags.sli ?? 'none') as ApiSliTag];
+    const sli = tags.sli === undefined ? undefined : this.byTag.get(tags.sli);
     // Every answered call counts, whatever its code, as apiserver_request_duration_seconds
     // does; a call with no answer (status 0: refused, reset, timed out) has no server latency
     // and shows up in requestsFailed instead.
     if (sli !== undefined && status !== undefined && status !== '0') {
-      const recorder = this.recorders[sli];
       // Parsing the timestamp is the costliest step of a sample: only a warm-up needs it.
-      recorder.record(valueMs, recorder.hasWarmup ? Date.parse(time) : 0);
+      sli.rec.record(valueMs, sli.rec.hasWarmup ? Date.parse(time) : 0);
     }
     const labels = { verb: tags.verb ?? tags.method ?? 'unknown', resource: tags.resource ?? 'unknown', scope: tags.scope ?? 'unknown', code_class: codeClass(status) };
     for (const o of this.observers) {

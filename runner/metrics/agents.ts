@@ -1,7 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 
 export type AgentStateLabel = 'state';
-export const AGENT_STATES = ['requested', 'registered', 'reregistered', 'failed'] as const;
 
 /** Agents by lifecycle state, from the agents' own counters (no per-cluster labels). */
 export function agentsByState(registry: Registry, collect: (this: Gauge<AgentStateLabel>) => void): Gauge<AgentStateLabel> {

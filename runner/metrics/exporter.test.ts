@@ -10,7 +10,7 @@ function point(metric: string, value: number, tags: Record<string, string>): Sam
 
 function exporterFor(): { m: Measurements; e: Exporter } {
   const m = new Measurements(config.base.slos);
-  const e = new Exporter({ slos: config.base.slos, measurements: m, processMetrics: false, run: { runId: 'r1', release: 'v1.2.3', profile: 'smoke', engine: 'embedded', clusters: 3 } });
+  const e = new Exporter({ slos: config.base.slos, measurements: m, processMetrics: false, progress: () => ({ dueRegistrations: m.counts.registered, registered: m.counts.registered }), run: { runId: 'r1', release: 'v1.2.3', profile: 'smoke', engine: 'embedded', clusters: 3 } });
   m.observe(e);
   return { m, e };
 }
@@ -59,10 +59,20 @@ describe('Exporter text for a known stream', () => {
   it('keeps the verdict recorders in step with the stream', () => {
     const { m } = exporterFor();
     m.ingest(stream);
-    expect(m.recorders['api-mutating'].count).toBe(2);
-    expect(m.recorders.registration.count).toBe(1);
+    expect(m.recorder('api-mutating').count).toBe(2);
+    expect(m.recorder('registration').count).toBe(1);
     expect(m.counts.requests).toBe(3);
     expect(m.counts.requestsFailed).toBe(1);
     expect(m.counts.registered).toBe(2);
+  });
+
+  it('judges the live gauge by the one judge: overdue registrations fail it, as the final verdict would', async () => {
+    const m = new Measurements(config.base.slos);
+    const e = new Exporter({ slos: config.base.slos, measurements: m, processMetrics: false, progress: () => ({ dueRegistrations: 3, registered: m.counts.registered }), run: { runId: 'r', release: 'v', profile: 'smoke', engine: 'embedded', clusters: 3 } });
+    m.observe(e);
+    m.ingest([point('fleet_registration_duration', 20, { kind: 'initial' }), point('fleet_agents_registered', 1, {}), point('fleet_registration_duration', 25, { kind: 'initial' }), point('fleet_agents_registered', 1, {})]);
+    expect(await e.registry.metrics()).toContain('fleetload_slo_ok{sli="registration"} 0');
+    m.ingest([point('fleet_registration_duration', 30, { kind: 'initial' }), point('fleet_agents_registered', 1, {})]);
+    expect(await e.registry.metrics()).toContain('fleetload_slo_ok{sli="registration"} 1');
   });
 });

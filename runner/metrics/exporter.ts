@@ -3,19 +3,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { SloSpec } from '../../k6.config';
-import type { SliName } from '../../scenarios/lib/plan';
+import type { Histogram } from 'prom-client';
+import type { SampleTags } from '../../engine/samples';
+import type { SliDef, SloSet } from '../../scenarios/lib/sli';
 import type { ApiLabels, MeasurementObserver } from '../ingest/observer';
 import type { Measurements } from '../ingest/measurements';
-import { SLI_NAMES } from '../ingest/measurements';
+import { judge, type FleetProgress } from '../verdict/judge';
 import { agentsByState } from './agents';
 import { apiRequestDuration } from './api-request-duration';
 import { bucketsWith } from './buckets';
-import { distributionDuration } from './distribution-duration';
 import { eventsTotal, type EventKind } from './events-total';
-import { registrationDuration } from './registration-duration';
 import { rolloutDuration } from './rollout-duration';
 import { runInfo } from './run-info';
+import { sliDuration } from './sli-duration';
 import { sloObjective, sloOk } from './slo';
 
 export interface RunIdentity {
@@ -27,9 +27,11 @@ export interface RunIdentity {
 }
 
 export interface ExporterOptions {
-  slos: Readonly<Record<SliName, SloSpec>>;
+  slos: SloSet;
   run: RunIdentity;
   measurements: Measurements;
+  /** The fleet so far, for the judge's never-completed rule (registrations that are overdue). */
+  progress: () => FleetProgress;
   /** Process metrics of the runner; off in tests that pin the exposition text. */
   processMetrics?: boolean;
 }
@@ -37,8 +39,8 @@ export interface ExporterOptions {
 export class Exporter implements MeasurementObserver {
   readonly registry = new Registry();
   private readonly apiDuration;
-  private readonly registrationDuration;
-  private readonly distributionDuration;
+  /** One family per SLI that has a metric of its own (registration, distribution, …). */
+  private readonly sliFamilies = new Map<SliDef, Histogram<string>>();
   private readonly rolloutDuration;
   private readonly events;
   private server: Server | undefined;
@@ -46,25 +48,25 @@ export class Exporter implements MeasurementObserver {
   private readonly apiChildren = new Map<string, { observe(v: number): void }>();
 
   constructor(private readonly options: ExporterOptions) {
-    const thresholds = SLI_NAMES.map((s) => options.slos[s].thresholdMs);
+    const { slis } = options.measurements;
+    const thresholds = slis.map((d) => options.slos[d.name]!.thresholdMs);
     const buckets = bucketsWith(thresholds);
     this.apiDuration = apiRequestDuration(this.registry, buckets);
-    this.registrationDuration = registrationDuration(this.registry, buckets);
-    this.distributionDuration = distributionDuration(this.registry, buckets);
+    for (const def of slis) if (def.tag === undefined) this.sliFamilies.set(def, sliDuration(this.registry, def, buckets));
     this.rolloutDuration = rolloutDuration(this.registry, bucketsWith(thresholds, [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800]));
     this.events = eventsTotal(this.registry);
     const info = runInfo(this.registry);
     const { run } = options;
     info.set({ run_id: run.runId, release: run.release, profile: run.profile, engine: run.engine, clusters: String(run.clusters) }, 1);
     const objective = sloObjective(this.registry);
-    for (const sli of SLI_NAMES) objective.set({ sli, percentile: String(options.slos[sli].percentile) }, options.slos[sli].thresholdMs / 1000);
+    for (const def of slis) objective.set({ sli: def.name, percentile: String(options.slos[def.name]!.percentile) }, options.slos[def.name]!.thresholdMs / 1000);
     this.liveGauges();
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'fleetload_runner_' });
   }
 
   /** Gauges computed at scrape time from the measurements, so they cost nothing between scrapes. */
   private liveGauges(): void {
-    const { measurements, run, slos } = this.options;
+    const { measurements, run, slos, progress } = this.options;
     agentsByState(this.registry, function collect() {
       const c = measurements.counts;
       this.set({ state: 'requested' }, run.clusters);
@@ -74,10 +76,10 @@ export class Exporter implements MeasurementObserver {
     });
     sloOk(this.registry, function collect() {
       this.reset();
-      for (const sli of SLI_NAMES) {
-        const rec = measurements.recorders[sli];
-        if (rec.count === 0) continue;
-        this.set({ sli }, rec.valueAt(slos[sli].percentile) <= slos[sli].thresholdMs ? 1 : 0);
+      const fleet = progress();
+      for (const def of measurements.slis) {
+        const v = judge(def, slos[def.name]!, measurements.recorder(def.name), fleet);
+        if (v.status !== 'no-data') this.set({ sli: def.name }, v.status === 'pass' ? 1 : 0);
       }
     });
   }
@@ -92,12 +94,16 @@ export class Exporter implements MeasurementObserver {
     child.observe(seconds);
   }
 
-  registration(kind: string, seconds: number): void {
-    this.registrationDuration.observe({ kind }, seconds);
-  }
-
-  distribution(seconds: number): void {
-    this.distributionDuration.observe(seconds);
+  sli(def: SliDef, seconds: number, tags: SampleTags | null): void {
+    const family = this.sliFamilies.get(def);
+    if (!family) return;
+    if (def.labels === undefined || def.labels.length === 0) {
+      family.observe(seconds);
+      return;
+    }
+    const labels: Record<string, string> = {};
+    for (const l of def.labels) labels[l] = tags?.[l] ?? '';
+    family.observe(labels, seconds);
   }
 
   rollout(seconds: number): void {

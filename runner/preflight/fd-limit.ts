@@ -31,8 +31,8 @@ export function readFdLimit(limitsText?: string): FdLimit | undefined {
  * embedded engine never exceeds it; real k6 keeps that many and rarely needs more), plus slack
  * for the runtime itself (files, pipes, the exporter's listener).
  */
-export function connectionsNeeded(plan: Pick<RunPlan, 'clusters' | 'vus' | 'agentsPerVu' | 'scenario'>): number {
-  const perVu = idlePoolSize(plan.agentsPerVu, plan.scenario.agent.deployments.mode);
+export function connectionsNeeded(plan: Pick<RunPlan, 'clusters' | 'vus' | 'agentsPerVu' | 'agent'>): number {
+  const perVu = idlePoolSize(plan.agentsPerVu, plan.agent.deployments.mode);
   return Math.min(plan.vus * perVu, plan.vus * plan.agentsPerVu * 2 + plan.vus * 4) + 256;
 }
 
@@ -43,7 +43,7 @@ export interface FdVerdict {
   advice?: string;
 }
 
-export function checkFdLimit(plan: Pick<RunPlan, 'clusters' | 'vus' | 'agentsPerVu' | 'scenario'>, limit = readFdLimit()): FdVerdict {
+export function checkFdLimit(plan: Pick<RunPlan, 'clusters' | 'vus' | 'agentsPerVu' | 'agent'>, limit = readFdLimit()): FdVerdict {
   const needed = connectionsNeeded(plan);
   if (!limit || limit.soft >= needed) return { ok: true, needed, limit };
   const raise = limit.hard >= needed ? `raise it with: ulimit -n ${Math.min(limit.hard, needed * 2)}` : `the hard limit is ${limit.hard}; raise it as root (ulimit -Hn, or LimitNOFILE= in a systemd unit)`;

@@ -14,7 +14,7 @@ export interface RateEstimate {
 }
 
 export function estimateRates(plan: RunPlan): RateEstimate {
-  const { agent, apiLoad } = plan.scenario;
+  const { agent, apiLoad } = plan;
   const heartbeatsPerS = plan.clusters / agent.heartbeatIntervalS;
   const deploymentCallsPerS = plan.clusters / (agent.deployments.mode === 'watch' ? agent.deployments.watchTimeoutS : agent.deployments.pollIntervalS);
   const healthPerS = agent.healthIntervalS > 0 ? plan.clusters / agent.healthIntervalS : 0;
@@ -33,13 +33,13 @@ const n = (v: number): string => (v >= 100 ? Math.round(v).toLocaleString('en-US
 
 export function planText(plan: RunPlan, engine: string, target: string, fd: FdVerdict): string {
   const r = estimateRates(plan);
-  const { agent, rollout } = plan.scenario;
+  const { agent, rollout } = plan;
   const registrationS = plan.clusters / agent.registrationRatePerS;
   const lines = [
     `plan ${plan.runId} (profile ${plan.profile}, release ${plan.release})`,
     `  fleet      ${plan.clusters.toLocaleString('en-US')} clusters in ${agent.namespaces} namespaces, ${agent.nodesPerCluster} nodes each`,
     `  engine     ${engine}: ${plan.vus} VUs with up to ${plan.agentsPerVu} agent${plan.agentsPerVu === 1 ? '' : 's'} each`,
-    `  target     ${target}`,
+    `  target     ${target}, protocol ${plan.protocol}`,
     `  duration   ${plan.durationS}s (SLO warm-up ${plan.sloWarmupS}s); registration at ${n(agent.registrationRatePerS)}/s takes about ${n(registrationS)}s`,
     `  requests   about ${n(r.totalPerS)}/s steady: heartbeats ${n(r.heartbeatsPerS)}/s, deployments ${agent.deployments.mode} ${n(r.deploymentCallsPerS)}/s, health ${n(r.healthPerS)}/s, API load ${n(r.apiLoadPerS)}/s`,
     `  rollouts   ${rollout.count} from ${rollout.startAfterS}s, every ${rollout.intervalS}s, selector ${rollout.selector === '' ? '(all)' : rollout.selector}`,

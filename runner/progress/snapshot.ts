@@ -1,12 +1,13 @@
 // What the run looks like right now, computed from the measurements once per refresh.
-import type { SliName } from '../../scenarios/lib/plan';
 import type { RunPlan } from '../config/resolve';
-import { SLI_NAMES, type Measurements } from '../ingest/measurements';
+import type { Measurements } from '../ingest/measurements';
+import { fleetProgress } from '../verdict/fleet-progress';
+import { judgeAll } from '../verdict/judge';
 
 export type Phase = 'building' | 'starting target' | 'ramping' | 'steady' | 'rolling out' | 'draining' | 'reporting';
 
 export interface SliNow {
-  sli: SliName;
+  sli: string;
   count: number;
   /** The judged percentile over the samples so far (after warm-up); null before any sample. */
   valueMs: number | null;
@@ -44,7 +45,7 @@ export class ProgressClock {
   private loadPhase(elapsedS: number): Phase {
     const c = this.m.counts;
     if (elapsedS >= this.plan.durationS) return 'draining';
-    const { rollout } = this.plan.scenario;
+    const { rollout } = this.plan;
     const rolloutsDone = c.rolloutsCompleted + c.rolloutsIncomplete;
     if (rollout.count > 0 && elapsedS >= rollout.startAfterS && rolloutsDone < rollout.count) return 'rolling out';
     if (c.registered < this.plan.clusters) return 'ramping';
@@ -69,13 +70,13 @@ export class ProgressClock {
       clusters: { total: this.plan.clusters, registered: c.registered, reregistered: c.reregistered, failed: c.registrationFailed },
       requestsPerS: Math.round(requests / dt),
       errorPercent: requests > 0 ? Math.round((10_000 * failed) / requests) / 100 : 0,
-      slis: SLI_NAMES.map((sli) => {
-        const rec = this.m.recorders[sli];
-        const slo = this.plan.slos[sli];
-        if (rec.count === 0) return { sli, count: 0, valueMs: null, objectiveMs: slo.thresholdMs, ok: null };
-        const valueMs = rec.valueAt(slo.percentile);
-        return { sli, count: rec.count, valueMs, objectiveMs: slo.thresholdMs, ok: valueMs <= slo.thresholdMs };
-      }),
+      slis: judgeAll(this.m, this.plan.slos, fleetProgress(this.plan, c, this.loadStartMs > 0 ? now - this.loadStartMs : 0)).map((v) => ({
+        sli: v.sli,
+        count: v.stats.count,
+        valueMs: v.status === 'no-data' ? null : v.valueMs,
+        objectiveMs: v.objectiveMs,
+        ok: v.status === 'no-data' ? null : v.status === 'pass',
+      })),
     };
   }
 }

@@ -95,3 +95,12 @@ export class TtyView implements ProgressView {
     this.drawn = 0;
   }
 }
+
+export type ProgressMode = 'auto' | 'quiet' | 'json';
+
+/** A terminal gets the live area; anything else plain lines, unless the user asked otherwise. */
+export function viewFor(mode: ProgressMode, isTty: boolean, write: Write): ProgressView {
+  if (mode === 'json') return new JsonView(write);
+  if (mode === 'quiet') return new QuietView(write);
+  return isTty ? new TtyView(write) : new LineView(write);
+}

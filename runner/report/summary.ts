@@ -23,7 +23,7 @@ export interface RunSummary {
   wallSeconds: number;
   plan: { clusters: number; durationS: number; sloWarmupS: number; vus: number; agentsPerVu: number };
   engine: { name: string; version: string; exitCode: number | null; thresholdsPassed: boolean | null };
-  target: { url: string; kind: 'simulator' | 'external' };
+  target: { url: string; kind: 'simulator' | 'external'; protocol: string };
   clusters: { requested: number; registered: number; reregistered: number; failed: number };
   counts: RunCounts;
   /** Failed calls by status and URL template, most frequent first. */

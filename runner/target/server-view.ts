@@ -1,12 +1,15 @@
-// The target's own view of API latency, read from its /metrics at the end of a run: the built-in
-// simulator exports fleetsim_request_duration_seconds by verb and scope. Beside the agents'
-// client-side view it tells a slow target from a saturated load generator, whose own queueing
-// inflates every client-side number.
-import type { SliName } from '../../scenarios/lib/plan';
+// The target's own view of API latency, read from its /metrics at the end of a run: the protocol
+// says which histogram (the built-in simulator's fleetsim_request_duration_seconds by verb and
+// scope), the SLI table which verbs and scopes make each SLI. Beside the agents' client-side view
+// it tells a slow target from a saturated load generator, whose own queueing inflates every
+// client-side number.
+import type { Protocol } from '../../scenarios/lib/protocol';
+import { SLIS, type SliDef, type SliTable } from '../../scenarios/lib/sli';
 
-const FAMILY = 'fleetsim_request_duration_seconds_bucket';
+export type ServerMetrics = NonNullable<Protocol['serverMetrics']>;
 
-export type ApiSli = Extract<SliName, `api-${string}`>;
+/** The simulator's histogram: what the unit tests and the default protocol read. */
+export const SIMULATOR_METRICS: ServerMetrics = { path: '/metrics', family: 'fleetsim_request_duration_seconds', verbLabel: 'verb', scopeLabel: 'scope' };
 
 export interface ServerSli {
   count: number;
@@ -14,12 +17,8 @@ export interface ServerSli {
   p99Ms: number | null;
 }
 
-function sliOf(verb: string, scope: string): ApiSli | undefined {
-  if (verb === 'POST' || verb === 'PUT' || verb === 'PATCH' || verb === 'DELETE') return 'api-mutating';
-  if (verb === 'GET' && scope === 'resource') return 'api-read-resource';
-  if (verb === 'LIST' && scope === 'namespace') return 'api-read-namespace';
-  if (verb === 'LIST' && scope === 'cluster') return 'api-read-cluster';
-  return undefined;
+function sliOf(slis: SliTable, verb: string, scope: string): SliDef | undefined {
+  return slis.find((d) => d.server !== undefined && d.server.verbs.includes(verb) && (d.server.scope === undefined || d.server.scope === scope));
 }
 
 function label(labels: string, name: string): string {
@@ -47,18 +46,23 @@ export function quantileFromBuckets(q: number, buckets: ReadonlyMap<number, numb
   return prevLe;
 }
 
-export function serverViewFromText(text: string): Partial<Record<ApiSli, ServerSli>> | undefined {
-  const perSli = new Map<ApiSli, Map<number, number>>();
+/** Server-side count and P99 per SLI name. */
+export type ServerView = Partial<Record<string, ServerSli>>;
+
+export function serverViewFromText(text: string, spec: ServerMetrics = SIMULATOR_METRICS, slis: SliTable = SLIS): ServerView | undefined {
+  const family = `${spec.family}_bucket{`;
+  const perSli = new Map<string, Map<number, number>>();
   let seen = false;
   for (const line of text.split('\n')) {
-    if (!line.startsWith(FAMILY)) continue;
+    if (!line.startsWith(family)) continue;
     // The metric name stops at the first brace: route templates carry braces of their own ({ns}).
     const m = /^[^{\s]+\{(.*)\} (\S+)$/.exec(line);
     if (!m) continue;
     seen = true;
     const labels = m[1]!;
-    const sli = sliOf(label(labels, 'verb'), label(labels, 'scope'));
-    if (!sli) continue;
+    const def = sliOf(slis, label(labels, spec.verbLabel), label(labels, spec.scopeLabel));
+    if (!def) continue;
+    const sli = def.name;
     const leText = label(labels, 'le');
     const le = leText === '+Inf' ? Infinity : Number(leText);
     const buckets = perSli.get(sli) ?? new Map<number, number>();
@@ -66,7 +70,7 @@ export function serverViewFromText(text: string): Partial<Record<ApiSli, ServerS
     perSli.set(sli, buckets);
   }
   if (!seen) return undefined;
-  const out: Partial<Record<ApiSli, ServerSli>> = {};
+  const out: ServerView = {};
   for (const [sli, buckets] of perSli) {
     const p99 = quantileFromBuckets(0.99, buckets);
     out[sli] = { count: buckets.get(Infinity) ?? 0, p99Ms: p99 === null ? null : p99 * 1000 };
@@ -74,12 +78,13 @@ export function serverViewFromText(text: string): Partial<Record<ApiSli, ServerS
   return out;
 }
 
-/** Undefined when the target exports no such histogram (not the fleetload simulator). */
-export async function scrapeServerView(targetUrl: string, timeoutMs = 5000): Promise<Partial<Record<ApiSli, ServerSli>> | undefined> {
+/** Undefined when the target exports no such histogram, or the protocol names none. */
+export async function scrapeServerView(targetUrl: string, spec: ServerMetrics | undefined, slis: SliTable = SLIS, timeoutMs = 5000): Promise<ServerView | undefined> {
+  if (spec === undefined) return undefined;
   try {
-    const res = await fetch(`${targetUrl}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${targetUrl}${spec.path}`, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return undefined;
-    return serverViewFromText(await res.text());
+    return serverViewFromText(await res.text(), spec, slis);
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@
 // so a VU holds hundreds of idle agents cheaply; only an action in flight holds promises.
 import { isRetryable, retryDelayMs } from './backoff';
 import type { ControlPlane, Credentials, Deployment, NodeReport } from './control-plane';
-import type { CallResult } from './http';
+import type { CallResult } from './http-types';
 import type { AgentIdentity } from './identity';
 import {
   agentsFailed,

@@ -1,7 +1,7 @@
 // What a virtual agent and an operator need from a control plane. The reference implementation is
 // fleetload-sim.ts (the simulator's protocol); to load your own control plane, write one file that
 // implements this interface and pass it to the scenario functions (see the README).
-import type { CallResult } from './http';
+import type { CallResult } from './http-types';
 import type { AgentIdentity } from './identity';
 
 export interface Credentials {

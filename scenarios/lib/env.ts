@@ -1,5 +1,6 @@
 // Typed __ENV parsing: the runner hands the plan and the k6 options over as JSON.
-import { SMOKE_PLAN, type ScenarioPlan } from './plan';
+import type { ScenarioPlan } from './plan';
+import { SMOKE_PLAN } from './smoke-plan';
 
 function parseJson<T>(name: string, fallback: T): T {
   const raw = __ENV[name];

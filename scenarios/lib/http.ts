@@ -1,30 +1,11 @@
-// One way to call the control plane from a scenario: async (never the blocking http.* calls),
-// tagged by the API latency SLI it feeds, with bounded timeouts.
+// The k6 transport: async calls (never the blocking http.* ones), tagged by the API latency SLI
+// they feed, with bounded timeouts. Protocol modules get it as their Transport.
 import http from 'k6/http';
 import { retryAfterMs } from './backoff';
-import type { ApiSliTag } from './plan';
+import { METHOD, type CallResult, type CallTags } from './http-types';
+import type { Transport } from './protocol';
 
-export type Verb = 'GET' | 'LIST' | 'WATCH' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type Scope = 'resource' | 'namespace' | 'cluster';
-
-/** Tags of one API call. `name` is the URL template, so 100,000 clusters stay one series. */
-export interface CallTags {
-  sli: ApiSliTag;
-  verb: Verb;
-  resource: string;
-  scope: Scope;
-  name: string;
-}
-
-export interface CallResult<T> {
-  status: number;
-  /** Parsed JSON body for 2xx answers that have one. */
-  body: T | undefined;
-  retryAfterMs: number | undefined;
-  error: string;
-}
-
-const METHOD: Record<Verb, string> = { GET: 'GET', LIST: 'GET', WATCH: 'GET', POST: 'POST', PUT: 'PUT', PATCH: 'PATCH', DELETE: 'DELETE' };
+export type { CallResult, CallTags, Scope, Verb } from './http-types';
 
 export async function call<T>(url: string, token: string, tags: CallTags, body?: unknown, timeoutMs = 10_000): Promise<CallResult<T>> {
   const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
@@ -49,3 +30,5 @@ export async function call<T>(url: string, token: string, tags: CallTags, body?:
   }
   return { status: res.status, body: parsed, retryAfterMs: retryAfterMs(res.headers['Retry-After']), error: res.error };
 }
+
+export const k6Transport: Transport = { call };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SMOKE_PLAN } from './plan';
+import { SMOKE_PLAN } from './smoke-plan';
 import { agentIndexes, identityOf } from './identity';
 
 /**

@@ -1,9 +1,9 @@
 // The custom k6 metrics of the scenarios. Created in the init context, as k6 requires.
 import { Counter, Trend } from 'k6/metrics';
-import { METRIC } from './sli';
+import { METRIC, sliMetric } from './sli';
 
-export const registrationDuration = new Trend(METRIC.registration, true);
-export const distributionDuration = new Trend(METRIC.distribution, true);
+export const registrationDuration = new Trend(sliMetric('registration'), true);
+export const distributionDuration = new Trend(sliMetric('distribution'), true);
 export const rolloutDuration = new Trend(METRIC.rollout, true);
 export const agentsRegistered = new Counter(METRIC.registered);
 export const agentsReregistered = new Counter(METRIC.reregistered);

@@ -1,20 +1,6 @@
 // The part of the resolved run configuration that the scenarios receive through __ENV
 // (FLEETLOAD_PLAN, JSON). The runner derives it from k6.config.ts and the CLI flags; a script run
-// by hand without it falls back to SMOKE_PLAN, built from the same k6.config.ts (plain data, so
-// it bundles into the script).
-import config from '../../k6.config';
-
-/** Names of the SLIs; each is a k6 metric (or a tagged sub-metric) the scenarios emit. */
-export type SliName =
-  | 'api-mutating'
-  | 'api-read-resource'
-  | 'api-read-namespace'
-  | 'api-read-cluster'
-  | 'registration'
-  | 'distribution';
-
-/** Value of the `sli` tag on http_req_duration: which API latency SLI a request counts for. */
-export type ApiSliTag = 'mutating' | 'read-resource' | 'read-namespace' | 'read-cluster' | 'none';
+// by hand without it falls back to SMOKE_PLAN (smoke-plan.ts). Types only: k6.config.ts uses them.
 
 export interface BackoffPlan {
   baseMs: number;
@@ -71,6 +57,8 @@ export interface ApiLoadPlan {
 }
 
 export interface ScenarioPlan {
+  /** Name of the control-plane protocol in the registry (scenarios/protocols). */
+  protocol: string;
   target: string;
   clusters: number;
   agentsPerVu: number;
@@ -83,17 +71,3 @@ export interface ScenarioPlan {
   rollout: RolloutPlan;
   apiLoad: ApiLoadPlan;
 }
-
-/** What a hand-run script uses without the runner: ten agents on the config's base behaviour. */
-export const SMOKE_PLAN: ScenarioPlan = {
-  target: 'http://127.0.0.1:8080',
-  clusters: 10,
-  agentsPerVu: 5,
-  vus: 2,
-  durationS: 20,
-  registrationToken: 'fleetload-registration',
-  operatorToken: 'fleetload-operator',
-  agent: config.base.agent,
-  rollout: { ...config.base.rollout, startAfterS: 5 },
-  apiLoad: config.base.apiLoad,
-};

@@ -1,6 +1,11 @@
 // Bad input: one clear line naming the flag or address, a distinct exit code, no stack trace.
 import { describe, expect, it } from 'vitest';
-import { runCli, tempReports } from '../helpers/cli';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ROOT, runCli, tempReports } from '../helpers/cli';
 import { freePort } from '../helpers/net';
 
 describe('fleetload run: bad input', () => {
@@ -23,6 +28,21 @@ describe('fleetload run: bad input', () => {
     });
   }
 
+  it('the exporter\'s port taken → exit 2 naming --metrics-addr, and no report directory left behind', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const reports = tempReports();
+    try {
+      const r = await runCli(['run', '--clusters', '10', '--duration', '5s', '--engine', 'embedded', '--metrics-addr', `127.0.0.1:${port}`, '--reports-dir', reports, '--run-id', 'taken']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^fleetload: --metrics-addr: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
+      expect(existsSync(join(reports, 'taken'))).toBe(false);
+    } finally {
+      server.close();
+    }
+  });
+
   it('a target that nothing listens on → exit 3, naming the address', async () => {
     const port = await freePort();
     const r = await runCli(['run', '--clusters', '10', '--duration', '5s', '--target', `http://127.0.0.1:${port}`, '--engine', 'embedded', '--no-metrics', '--reports-dir', tempReports()]);
@@ -31,10 +51,23 @@ describe('fleetload run: bad input', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('npx fleetload --help works from the package (its bin), listing the run command and the exit codes', async () => {
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn('npx', ['--no-install', 'fleetload', '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Usage: fleetload/);
+    expect(r.stdout).toMatch(/run \[options\]/);
+    expect(r.stdout).toMatch(/2 +bad usage, configuration or credentials/);
+  });
+
   it('--help lists the flags and the exit codes', async () => {
     const r = await runCli(['run', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--clusters', '--duration', '--target', '--engine', '--profile', '--metrics-addr']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--clusters', '--duration', '--target', '--protocol', '--engine', '--profile', '--metrics-addr']) expect(r.stdout).toContain(flag);
     expect(r.stdout).toMatch(/130\s+interrupted/);
   });
 });

@@ -1,17 +1,17 @@
 // Runs one k6 script on the embedded engine and, when available, on real k6, and returns both
 // results in one shape so conformance tests can compare them.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runEmbedded } from '../../engine/index';
 import { parseSampleLine, type MetricLine, type PointLine, type SampleLine } from '../../engine/samples';
+import { ROOT, SCRIPTS } from '../../engine/test-support';
+import { probeK6, timersModuleFor, type K6Version } from '../../runner/engines/k6';
 import { locateK6 } from '../../runner/k6/locate';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SCRIPTS = join(ROOT, 'test', 'engine', 'scripts');
+export { buildEngineForTests, cleanupEngineBuild, ROOT, SCRIPTS } from '../../engine/test-support';
 
 export interface RunOutcome {
   exitCode: number;
@@ -50,24 +50,53 @@ export async function runOnEngine(input: RunInput): Promise<RunOutcome> {
   return { exitCode: r.exitCode, ...split(lines), logs, stdout: r.summaryFiles?.stdout ?? '' };
 }
 
-/** The real k6 binary: K6_BIN, the project cache or PATH (runner/k6/locate.ts). */
-export function k6Binary(): { path?: string; reason: string } {
+export interface K6UnderTest {
+  path: string;
+  version: K6Version;
+  /** The timers module this k6 has, which the scripts then import (as the product's bundles do). */
+  timersModule: 'k6/timers' | 'k6/experimental/timers';
+}
+
+/** The real k6 binary: K6_BIN, the project cache or PATH (runner/k6/locate.ts), and its version. */
+export function k6Binary(): { k6?: K6UnderTest; reason: string } {
   try {
     const loc = locateK6(ROOT);
-    if (loc !== undefined) return { path: loc.path, reason: `k6 from ${loc.source}` };
+    if (loc !== undefined) {
+      const version = probeK6(loc);
+      return { k6: { path: loc.path, version, timersModule: timersModuleFor(version) }, reason: `k6 ${version.text} from ${loc.source}` };
+    }
   } catch (err) {
     return { reason: err instanceof Error ? err.message : String(err) };
   }
   return { reason: 'no k6 binary found (set K6_BIN, build it with `npm run k6:build`, or put k6 on PATH)' };
 }
 
-export function runOnK6(k6: string, input: RunInput): Promise<RunOutcome> {
+const TIMERS_IMPORT = /(\brequire\(\s*|\bfrom\s+|\bimport\s+)(['"])k6\/(?:experimental\/)?timers\2/g;
+
+/**
+ * The script as the k6 under test must see it: the scripts import k6/timers, which k6 before
+ * v0.50 has only as k6/experimental/timers; the product's bundles make the same choice
+ * (runner/build/scenarios.ts). Returns the script's own path when nothing needs to change.
+ */
+export function scriptForK6(k6: K6UnderTest, script: string, dir: string): string {
+  const path = join(SCRIPTS, script);
+  const source = readFileSync(path, 'utf8');
+  const missed = /['"]k6\/(?:experimental\/)?timers['"]/.exec(source.replace(TIMERS_IMPORT, ''));
+  if (missed !== null) throw new Error(`${script}: a timers import the harness cannot rewrite: ${missed[0]}`);
+  const rewritten = source.replace(TIMERS_IMPORT, (_m, head: string, q: string) => `${head}${q}${k6.timersModule}${q}`);
+  if (rewritten === source) return path;
+  const copy = join(dir, script);
+  writeFileSync(copy, rewritten);
+  return copy;
+}
+
+export function runOnK6(k6: K6UnderTest, input: RunInput): Promise<RunOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetload-k6-'));
   const out = join(dir, 'out.json');
-  const args = ['run', join(SCRIPTS, input.script), '--out', `json=${out}`, '--quiet'];
+  const args = ['run', scriptForK6(k6, input.script, dir), '--out', `json=${out}`, '--quiet'];
   for (const [k, v] of Object.entries(input.env ?? {})) args.push('-e', `${k}=${v}`);
   return new Promise<RunOutcome>((resolve, reject) => {
-    const child = spawn(k6, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
+    const child = spawn(k6.path, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -94,43 +123,6 @@ export function runOnK6(k6: string, input: RunInput): Promise<RunOutcome> {
       resolve({ exitCode: code ?? -1, ...split(lines), logs, stdout });
     });
   });
-}
-
-let built: Promise<string> | undefined;
-
-/**
- * Bundles engine/cli.ts and engine/worker.ts as runner/build/node.ts does, but into a directory
- * of this test process (under node_modules/.cache, so that packages still resolve): parallel
- * test files must not rewrite the dist/ files another one is running. Returns the cli.js path;
- * its sibling worker.js is what runs in worker threads.
- */
-export function buildEngineForTests(): Promise<string> {
-  built ??= (async () => {
-    const { build } = await import('esbuild');
-    const outdir = join(ROOT, 'node_modules', '.cache', 'fleetload-engine-test', String(process.pid), 'engine');
-    await build({
-      entryPoints: [join(ROOT, 'engine', 'cli.ts'), join(ROOT, 'engine', 'worker.ts')],
-      outdir,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'silent',
-    });
-    process.env.FLEETLOAD_ENGINE_WORKER = join(outdir, 'worker.js');
-    return join(outdir, 'cli.js');
-  })();
-  return built;
-}
-
-/** Removes this process's engine build (call from afterAll). */
-export async function cleanupEngineBuild(): Promise<void> {
-  if (built === undefined) return;
-  const cli = await built;
-  built = undefined;
-  delete process.env.FLEETLOAD_ENGINE_WORKER;
-  rmSync(dirname(dirname(cli)), { recursive: true, force: true });
 }
 
 export function countPoints(points: readonly PointLine[], metric: string, filter: Record<string, string> = {}): number {

@@ -2,6 +2,7 @@
 // printed locally; under CI=true its absence fails, since .ci/run installs it.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { inCi } from './ci';
 
 export function requireBinary(name: string, installHint: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -14,7 +15,7 @@ export function requireBinary(name: string, installHint: string): string | undef
       // Not in this directory.
     }
   }
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${name} is not installed: .ci/run must install it (${installHint})`);
+  if (inCi()) throw new Error(`CI=true but ${name} is not installed: .ci/run must install it (${installHint})`);
   process.stdout.write(`skipping tests that need ${name}: not on PATH (${installHint})\n`);
   return undefined;
 }

@@ -1,49 +1,20 @@
-// The simulator as a real child process, for tests that point the runner at it with --target.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+// The simulator as a real child process, for suites that point the runner at it with --target.
+// A thin wrapper over the simulator's own starter (simulator/process.ts), which the runner uses too.
+import { DEFAULT_TOKENS } from '../../simulator/api';
+import { startSimulatorProcess, type SimulatorHandle } from '../../simulator/process';
 import { ROOT } from './cli';
 
-export interface SimulatorProcess {
-  url: string;
-  port: number;
-  child: ChildProcess;
-  stop(signal?: NodeJS.Signals): Promise<void>;
+/** `url`, `port`, `pid`, `exited`, `kill(signal)`, `stop(signal)`: see simulator/process.ts. */
+export type SimulatorProcess = SimulatorHandle;
+
+/** Starts the built simulator on 127.0.0.1 (`port` 0: a free one) with extra CLI flags. */
+export function startSimulator(args: string[] = [], port = 0): Promise<SimulatorProcess> {
+  return startSimulatorProcess({ root: ROOT, args, port });
 }
 
-export async function startSimulator(args: string[] = [], port = 0): Promise<SimulatorProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'node', 'simulator', 'main.js'), '--host', '127.0.0.1', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`simulator did not listen within 10 s: ${stderr}`)), 10_000);
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}: ${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /"url":"(http:[^"]+)"/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-  });
-  child.removeAllListeners('exit');
-  return {
-    url,
-    port: Number(new URL(url).port),
-    child,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill(signal);
-      await exited;
-    },
-  };
-}
-
+/** GET with the default operator token; throws on a non-2xx answer. */
 export async function operatorGet<T>(url: string, path: string): Promise<T> {
-  const res = await fetch(`${url}${path}`, { headers: { Authorization: 'Bearer fleetload-operator' } });
+  const res = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${DEFAULT_TOKENS.operator}` } });
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }

@@ -1,0 +1,26 @@
+// fleetload's exit codes: the one table --help, the README and every way out of a run read.
+// k6's own codes (what an engine process exits with) are engine/exit-codes.ts.
+
+export const EXIT = Object.freeze({
+  ok: 0,
+  sloViolation: 1,
+  usage: 2,
+  targetOrEngine: 3,
+  interrupted: 130,
+});
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const EXIT_MEANING: Readonly<Record<ExitCode, string>> = {
+  0: 'every SLO met',
+  1: 'an SLO was breached (a finding about the target, not a harness failure)',
+  2: 'bad usage, configuration or credentials (the message names the flag or field and the fix)',
+  3: 'the target or the engine failed',
+  130: 'interrupted (Ctrl-C / SIGTERM); the partial report is still written',
+};
+
+/** The "Exit codes:" block of --help. */
+export function exitCodeHelp(): string {
+  const rows = (Object.entries(EXIT_MEANING) as [string, string][]).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`);
+  return `\nExit codes:\n${rows.join('\n')}`;
+}

@@ -1,0 +1,72 @@
+// The load itself: the engine runs the bundle while the progress view and the run log get a
+// snapshot every interval. Returns how the engine ended; a failure is a value, not a throw, so
+// that what was measured is still judged and written.
+import { k6OptionsFor } from '../config/k6-options';
+import { scenarioPlan, type RunPlan } from '../config/resolve';
+import type { LoadEngine } from '../engines/engine';
+import { k6RunCompleted, K6_EXIT_MEANING } from '../engines/engine';
+import { EngineFailure, errorMessage, FleetloadError } from '../errors';
+import type { Measurements } from '../ingest/measurements';
+import type { ProgressClock } from '../progress/snapshot';
+import type { ProgressView } from '../progress/views';
+
+export interface LoadInput {
+  plan: RunPlan;
+  engine: LoadEngine;
+  bundle: string;
+  targetUrl: string;
+  measurements: Measurements;
+  clock: ProgressClock;
+  view: ProgressView;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  logPath: string;
+}
+
+export interface LoadOutcome {
+  /** The engine's own exit code; null when it never ran (interrupted before it started). */
+  engineExit: number | null;
+  failure: FleetloadError | undefined;
+}
+
+export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
+  const { plan, engine, measurements, clock, view, log } = input;
+  const env = {
+    FLEETLOAD_PLAN: JSON.stringify(scenarioPlan(plan, input.targetUrl)),
+    FLEETLOAD_OPTIONS: JSON.stringify(k6OptionsFor(plan)),
+    FLEETLOAD_RUN_ID: plan.runId,
+  };
+  clock.loadStartMs = Date.now();
+  clock.phase = 'ramping';
+  measurements.startWarmup(plan.slos, clock.loadStartMs, plan.sloWarmupS);
+  const ticker = setInterval(() => {
+    const snap = clock.snapshot();
+    view.update(snap);
+    // The log keeps a line per 10 s whatever the view, so a run can be read after the fact.
+    if (snap.elapsedS % 10 === 0 || view.intervalS >= 10) log(JSON.stringify(snap));
+  }, view.intervalS * 1000);
+  ticker.unref();
+  try {
+    // A Ctrl-C during preflight came before the engine could listen for it.
+    if (input.signal.aborted) return { engineExit: null, failure: undefined };
+    const outcome = await engine.run({
+      bundlePath: input.bundle,
+      env,
+      onSamples: measurements.ingest,
+      onMalformed: (n) => measurements.addMalformed(n),
+      wanted: measurements.wants,
+      onLog: log,
+      signal: input.signal,
+    });
+    if (!input.signal.aborted && !k6RunCompleted(outcome.exitCode)) {
+      const meaning = K6_EXIT_MEANING[outcome.exitCode] ?? 'unexpected exit';
+      return { engineExit: outcome.exitCode, failure: new EngineFailure(`the ${engine.name} engine exited with ${outcome.exitCode} (${meaning}); see ${input.logPath}`) };
+    }
+    return { engineExit: outcome.exitCode, failure: undefined };
+  } catch (err) {
+    if (!(err instanceof FleetloadError) && err instanceof Error && err.stack) log(err.stack);
+    return { engineExit: null, failure: err instanceof FleetloadError ? err : new EngineFailure(`unexpected failure: ${errorMessage(err)}`) };
+  } finally {
+    clearInterval(ticker);
+  }
+}
