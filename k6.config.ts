@@ -22,6 +22,24 @@ export interface BaseConfig {
   rollout: RolloutPlan;
   apiLoad: ApiLoadPlan;
   slos: Record<SliName, SloSpec>;
+  /** When the load generator counts as saturated: a breach then makes the run inconclusive, not failed. */
+  generator: GeneratorHealthSpec;
+}
+
+export interface GeneratorHealthSpec {
+  /** A 10 s window is unhealthy when the runner's event loop (the embedded engine's VUs) was held this long at P99. */
+  maxEventLoopDelayMs: number;
+  /** ... or when the engine used more than this share of the cores it can use (embedded: its threads; k6: the host's cores). */
+  maxEngineCoreShare: number;
+  /** ... or when the whole host was busier than this share: the generator then queues behind everything else. */
+  maxHostBusy: number;
+  /** The generator is saturated when more than this share of the windows was unhealthy. */
+  maxUnhealthyShare: number;
+  /** ... or when k6 dropped more iterations than this (arrival-rate executors that could not keep up). */
+  maxDroppedIterations: number;
+  /** ... or when a breached API SLI's client P99 exceeds the target's own server-side P99 by this much and this factor. */
+  maxClientServerGapMs: number;
+  minClientServerRatio: number;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -74,6 +92,15 @@ const config: FleetloadConfig = {
     },
     apiLoad: { getPerS: 5, listNamespacePerS: 1, listClusterPerS: 0.2, patchPerS: 2, pageSize: 500 },
     slos: defaultSlos(),
+    generator: {
+      maxEventLoopDelayMs: 100,
+      maxEngineCoreShare: 0.9,
+      maxHostBusy: 0.95,
+      maxUnhealthyShare: 0.1,
+      maxDroppedIterations: 0,
+      maxClientServerGapMs: 250,
+      minClientServerRatio: 2,
+    },
   },
   profiles: {
     smoke: { description: 'A minute with a hundred agents: does the path work at all?' },

@@ -18,6 +18,7 @@ export interface ScaleBenchResult {
   requests: number;
   processes: { label: string; peakRssMiB: number; cpuSeconds: number }[];
   bytesPerAgentInEngine: number;
+  summary: RunSummary;
 }
 
 export async function scaleBench(args: string[]): Promise<ScaleBenchResult> {
@@ -40,10 +41,11 @@ export async function scaleBench(args: string[]): Promise<ScaleBenchResult> {
     requests: summary.counts.requests,
     processes: procs.map((p) => ({ label: p.label, peakRssMiB: Math.round(p.peakRssBytes / 2 ** 20), cpuSeconds: Math.round(p.cpuSeconds * 10) / 10 })),
     bytesPerAgentInEngine: engineProc ? Math.round(engineProc.peakRssBytes / summary.plan.clusters) : 0,
+    summary,
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await scaleBench(process.argv.slice(2));
-  process.stdout.write(`\n${JSON.stringify(result, null, 2)}\n`);
+  const { summary, ...result } = await scaleBench(process.argv.slice(2));
+  process.stdout.write(`\n${JSON.stringify({ ...result, status: summary.status, generator: { saturated: summary.generator.saturated, reasons: summary.generator.reasons } }, null, 2)}\n`);
 }

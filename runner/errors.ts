@@ -67,3 +67,19 @@ export class SloViolation extends FleetloadError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * A breach that the load generator may have caused: the run says nothing either way about the
+ * target. Never reported as a breach, so CI never blames a target for the harness's limits.
+ */
+export class GeneratorSaturated extends FleetloadError {
+  readonly exitCode = EXIT.inconclusive;
+  readonly code = 'FLEETLOAD_INCONCLUSIVE';
+  constructor(
+    readonly slis: readonly string[],
+    readonly reasons: readonly string[],
+  ) {
+    super(`inconclusive: ${slis.join(', ')} breached while the load generator was saturated (${reasons.join('; ')}); give the engine its own cores, split the fleet over engine instances or machines, or run fewer agents per machine`);
+    this.name = 'GeneratorSaturated';
+  }
+}

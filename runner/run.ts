@@ -10,6 +10,7 @@ import { resolvePlan, type RunFlags } from './config/resolve';
 import { selectEngine } from './engines/select';
 import { EXIT, type ExitCode } from './exit-codes';
 import { UsageError } from './errors';
+import { GeneratorHealthSampler } from './health/sampler';
 import { Measurements } from './ingest/measurements';
 import { processInterrupts, type InstallInterrupts } from './pipeline/interrupts';
 import { closingLines } from './pipeline/closing';
@@ -87,7 +88,8 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     log.line(line);
   };
   const measurements = new Measurements(plan.slos);
-  const clock = new ProgressClock(plan, measurements);
+  const health = new GeneratorHealthSampler();
+  const clock = new ProgressClock(plan, measurements, health);
   const abort = new AbortController();
   let interrupted = false;
   const uninstall = (io.onInterrupt ?? processInterrupts)(() => {
@@ -106,6 +108,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
       engine,
       measurements,
       loadStartMs: () => clock.loadStartMs,
+      health,
       ...(io.scenarioEntry ? { scenarioEntry: io.scenarioEntry } : {}),
       say: sayAndLog,
       log: log.line,
@@ -114,16 +117,16 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     log.open(reportDir);
 
     // Load.
-    const load = await runLoad({ plan, engine, bundle: prepared.bundle, targetUrl: prepared.targetUrl, measurements, clock, view, signal: abort.signal, log: log.line, logPath: join(reportDir, 'run.log') });
+    const load = await runLoad({ plan, engine, bundle: prepared.bundle, targetUrl: prepared.targetUrl, measurements, clock, view, signal: abort.signal, log: log.line, logPath: join(reportDir, 'run.log'), health });
     clock.phase = 'reporting';
     view.stop();
 
     // Verdict, read while the target is still up: its own latency view beside the agents'.
     const targetView = measurements.counts.requests > 0 ? await scrapeServerView(prepared.targetUrl, protocol.serverMetrics, measurements.slis) : undefined;
-    const verdict = concludeRun({ plan, measurements, engineName: engine.name, engineExit: load.engineExit, failure: load.failure, interrupted, targetView });
+    const verdict = concludeRun({ plan, measurements, engineName: engine.name, engineExit: load.engineExit, failure: load.failure, interrupted, targetView, health: health.windows, engineCapacityCores: engine.capacityCores });
 
     // Report.
-    const summary = buildSummary({ plan, engine, engineExit: load.engineExit, targetUrl: prepared.targetUrl, measurements, verdict, targetView, startedAt });
+    const summary = buildSummary({ plan, engine, engineExit: load.engineExit, targetUrl: prepared.targetUrl, measurements, verdict, targetView, health: health.windows, engineCapacityCores: engine.capacityCores, startedAt });
     const written = await writeReports(reportDir, summary);
     await prepared.release();
     for (const line of closingLines(summary, verdict, reportDir)) sayAndLog(line);

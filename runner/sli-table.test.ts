@@ -40,7 +40,7 @@ describe('an SLI added by one table row', () => {
     // 8 fast check-ins and 2 slow ones: P90 lands on a slow one, so the SLI fails.
     m.ingest([...Array.from({ length: 8 }, () => point('toy_checkin_duration', 50, { kind: 'first' })), point('toy_checkin_duration', 900, { kind: 'again' }), point('toy_checkin_duration', 950, { kind: 'again' })]);
 
-    const verdict = concludeRun({ plan, measurements: m, engineName: 'embedded', engineExit: 0, failure: undefined, interrupted: false, targetView: undefined });
+    const verdict = concludeRun({ plan, measurements: m, engineName: 'embedded', engineExit: 0, failure: undefined, interrupted: false, targetView: undefined, health: [], engineCapacityCores: 1 });
     const toy = verdict.verdicts.find((v) => v.sli === 'toy-checkin')!;
     expect(toy).toMatchObject({ status: 'fail', percentile: 90, objectiveMs: 300 });
     expect(toy.stats.count).toBe(10);
@@ -53,7 +53,7 @@ describe('an SLI added by one table row', () => {
     expect(text).toContain('fleetload_slo_objective_seconds{sli="toy-checkin",percentile="90"} 0.3');
     expect(text).toContain('fleetload_slo_ok{sli="toy-checkin"} 0');
 
-    const summary = buildSummary({ plan, engine: { name: 'embedded', version: 'test' }, engineExit: 0, targetUrl: 'http://127.0.0.1:1', measurements: m, verdict, targetView: undefined, startedAt: new Date() });
+    const summary = buildSummary({ plan, engine: { name: 'embedded', version: 'test' }, engineExit: 0, targetUrl: 'http://127.0.0.1:1', measurements: m, verdict, targetView: undefined, health: [], engineCapacityCores: 1, startedAt: new Date() });
     expect(summary.slos.map((s) => s.sli)).toContain('toy-checkin');
     expect(junitXml(summary)).toMatch(/<testcase classname="fleetload.slo" name="P90 toy-checkin &lt;= 300 ms" time="0"><failure type="SloViolation"/);
   });

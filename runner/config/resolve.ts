@@ -1,6 +1,6 @@
 // base config ← profile ← CLI flags, validated up front (every problem with its path), then frozen.
 import { randomBytes } from 'node:crypto';
-import type { BaseConfig, FleetloadConfig, ProfileName } from '../../k6.config';
+import type { BaseConfig, FleetloadConfig, GeneratorHealthSpec, ProfileName } from '../../k6.config';
 import { PROFILE_NAMES } from '../../k6.config';
 import type { AgentPlan, ApiLoadPlan, RolloutPlan, ScenarioPlan } from '../../scenarios/lib/plan';
 import type { ProtocolRegistry } from '../../scenarios/lib/protocol';
@@ -56,6 +56,7 @@ export interface RunPlan {
   rollout: RolloutPlan;
   apiLoad: ApiLoadPlan;
   slos: Readonly<Record<SliName, SloSpec>>;
+  generator: GeneratorHealthSpec;
   metrics: { enabled: boolean; host: string; port: number };
   /** Prometheus remote-write URL for real k6's own output (experimental-prometheus-rw). */
   k6PrometheusRw: string | undefined;
@@ -275,6 +276,7 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
     rollout,
     apiLoad: merged.apiLoad,
     slos: merged.slos,
+    generator: merged.generator,
     metrics: { enabled: flags.metrics !== false, ...metricsAddr },
     k6PrometheusRw,
     reportsDir: flags.reportsDir ?? 'reports',

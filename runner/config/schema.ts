@@ -99,6 +99,18 @@ export function baseSchema(slis: SliTable = SLIS): Rule {
         },
       },
       slos: { kind: 'object', fields: Object.fromEntries(slis.map((d) => [d.name, slo])) },
+      generator: {
+        kind: 'object',
+        fields: {
+          maxEventLoopDelayMs: positive(),
+          maxEngineCoreShare: num(0, 1, true),
+          maxHostBusy: num(0, 1, true),
+          maxUnhealthyShare: fraction,
+          maxDroppedIterations: int(0),
+          maxClientServerGapMs: num(0),
+          minClientServerRatio: num(1),
+        },
+      },
     },
   };
 }

@@ -17,6 +17,7 @@ export function embeddedEngine(workers = defaultWorkers()): LoadEngine {
     name: 'embedded',
     version: `embedded (node ${process.version}, ${workers} worker${workers === 1 ? '' : 's'})`,
     timersModule: 'k6/timers',
+    capacityCores: workers,
     async run(run: EngineRun): Promise<EngineOutcome> {
       const result = await runEmbedded({
         bundlePath: run.bundlePath,

@@ -12,6 +12,8 @@ export interface EngineRun {
   wanted?: (metric: string) => boolean;
   /** One line of the engine's own output (k6's stdout/stderr, the script's console). */
   onLog: (line: string) => void;
+  /** The engine's process started (real k6's pid), so its CPU can be watched. */
+  onStart?: (pid: number) => void;
   /** Aborting asks the engine to stop gracefully (k6: SIGINT). */
   signal: AbortSignal;
 }
@@ -25,6 +27,8 @@ export interface LoadEngine {
   readonly name: 'k6' | 'embedded';
   /** Human-readable version, e.g. "k6 v1.8.1 (cache)" or "embedded (node v20.20.2)". */
   readonly version: string;
+  /** Cores the engine can use: the embedded engine's threads, real k6 the host's. */
+  readonly capacityCores: number;
   /** Which timers module the bundle must import for this engine. */
   readonly timersModule: 'k6/timers' | 'k6/experimental/timers';
   run(run: EngineRun): Promise<EngineOutcome>;

@@ -2,6 +2,7 @@
 // code mapped by the runner. Its own output goes to the run log.
 import { spawn, spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EngineFailure, UsageError } from '../errors';
@@ -64,6 +65,7 @@ export function k6Engine(location: K6Location, workDir: string, extras: K6Extras
     name: 'k6',
     version: `k6 ${version.text} (${location.source}: ${location.path})`,
     timersModule: timersModuleFor(version),
+    capacityCores: availableParallelism(),
     async run(run: EngineRun): Promise<EngineOutcome> {
       const pipe = join(workDir, 'k6-samples.fifo');
       await rm(pipe, { force: true });
@@ -73,6 +75,7 @@ export function k6Engine(location: K6Location, workDir: string, extras: K6Extras
       const env: NodeJS.ProcessEnv = { ...process.env, K6_NO_COLOR: 'true' };
       if (extras.prometheusRw !== undefined) env.K6_PROMETHEUS_RW_SERVER_URL = extras.prometheusRw;
       const child = spawn(location.path, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+      if (child.pid !== undefined) run.onStart?.(child.pid);
       for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', run.onLog);
       const onAbort = (): void => {
         child.kill('SIGINT');

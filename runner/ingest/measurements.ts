@@ -19,6 +19,8 @@ export interface RunCounts {
   requestsFailed: number;
   rolloutsCompleted: number;
   rolloutsIncomplete: number;
+  /** k6's dropped_iterations: arrival-rate iterations the engine could not start in time. */
+  droppedIterations: number;
   samples: number;
   /** Sample lines that could not be read (a broken JSON line, a point without a number). */
   malformed: number;
@@ -42,6 +44,7 @@ const COUNTERS: ReadonlyMap<string, { count: keyof RunCounts; event?: Parameters
   [METRIC.deploymentsFailed, { count: 'deploymentsFailed', event: 'deployment_failed' }],
   [METRIC.backoffs, { count: 'backoffs', event: 'backoff' }],
   [METRIC.rolloutsIncomplete, { count: 'rolloutsIncomplete', event: 'rollout_incomplete' }],
+  ['dropped_iterations', { count: 'droppedIterations' }],
 ] as const);
 
 export class Measurements {
@@ -64,6 +67,7 @@ export class Measurements {
     requestsFailed: 0,
     rolloutsCompleted: 0,
     rolloutsIncomplete: 0,
+    droppedIterations: 0,
     samples: 0,
     malformed: 0,
   };

@@ -6,6 +6,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Histogram } from 'prom-client';
 import type { SampleTags } from '../../engine/samples';
 import type { SliDef, SloSet } from '../../scenarios/lib/sli';
+import type { HealthWindow } from '../health/sampler';
 import type { ApiLabels, MeasurementObserver } from '../ingest/observer';
 import type { Measurements } from '../ingest/measurements';
 import { judge, type FleetProgress } from '../verdict/judge';
@@ -13,6 +14,7 @@ import { agentsByState } from './agents';
 import { apiRequestDuration } from './api-request-duration';
 import { bucketsWith } from './buckets';
 import { eventsTotal, type EventKind } from './events-total';
+import { generatorHealth } from './generator';
 import { rolloutDuration } from './rollout-duration';
 import { runInfo } from './run-info';
 import { sliDuration } from './sli-duration';
@@ -32,6 +34,8 @@ export interface ExporterOptions {
   measurements: Measurements;
   /** The fleet so far, for the judge's never-completed rule (registrations that are overdue). */
   progress: () => FleetProgress;
+  /** The generator's last health window, if any. */
+  health?: () => HealthWindow | undefined;
   /** Process metrics of the runner; off in tests that pin the exposition text. */
   processMetrics?: boolean;
 }
@@ -66,7 +70,17 @@ export class Exporter implements MeasurementObserver {
 
   /** Gauges computed at scrape time from the measurements, so they cost nothing between scrapes. */
   private liveGauges(): void {
-    const { measurements, run, slos, progress } = this.options;
+    const { measurements, run, slos, progress, health } = this.options;
+    if (health) {
+      generatorHealth(this.registry, function collect() {
+        const w = health();
+        if (!w) return;
+        this.set({ signal: 'engine_cpu_cores' }, w.engineCores);
+        this.set({ signal: 'event_loop_delay_p99_seconds' }, w.eventLoopP99Ms / 1000);
+        this.set({ signal: 'host_cpu_busy_ratio' }, w.hostBusy);
+        this.set({ signal: 'dropped_iterations' }, w.droppedIterations);
+      });
+    }
     agentsByState(this.registry, function collect() {
       const c = measurements.counts;
       this.set({ state: 'requested' }, run.clusters);

@@ -4,7 +4,7 @@ import type { RunStatus, RunSummary } from '../report/summary';
 import { verdictTable } from '../verdict/table';
 import type { RunVerdict } from './verdict';
 
-const OUTCOME: Readonly<Record<Exclude<RunStatus, 'slo-violated'>, string>> = {
+const OUTCOME: Readonly<Record<Exclude<RunStatus, 'slo-violated' | 'inconclusive'>, string>> = {
   passed: 'every SLO met',
   failed: 'the run failed (harness, engine or target), see the error above',
   interrupted: 'interrupted; the partial report holds what was measured',
@@ -23,9 +23,14 @@ export function closingLines(summary: RunSummary, verdict: RunVerdict, reportDir
     if (parts.length > 0) lines.push(`the target's own view (server-side P99, from its /metrics buckets): ${parts.join(', ')}`);
   }
   for (const d of summary.disagreements) lines.push(`note: ${d}`);
+  const g = summary.generator;
+  if (g.windows.length > 0) {
+    const peak = (f: (w: (typeof g.windows)[number]) => number): number => Math.max(...g.windows.map(f));
+    lines.push(`load generator: ${g.saturated ? 'SATURATED' : 'healthy'}; peak engine CPU ${peak((w) => w.engineCores).toFixed(2)} of ${g.engineCapacityCores} core(s), event loop P99 up to ${Math.round(peak((w) => w.eventLoopP99Ms))} ms, host CPU up to ${Math.round(peak((w) => w.hostBusy) * 100)} %`);
+  }
   for (const w of summary.warnings) lines.push(`warning: ${w}`);
   if (verdict.status === 'failed' && verdict.reason) lines.push(`error: ${verdict.reason.message}`);
-  const outcome = verdict.status === 'slo-violated' ? (verdict.reason?.message ?? 'SLO breached') : OUTCOME[verdict.status];
+  const outcome = verdict.status === 'slo-violated' || verdict.status === 'inconclusive' ? (verdict.reason?.message ?? verdict.status) : OUTCOME[verdict.status];
   lines.push(`${outcome} (exit ${verdict.exitCode}); report: ${reportDir}`);
   return lines;
 }

@@ -6,6 +6,7 @@ import { scenarioPlan, type RunPlan } from '../config/resolve';
 import type { LoadEngine } from '../engines/engine';
 import { k6RunCompleted, K6_EXIT_MEANING } from '../engines/engine';
 import { EngineFailure, errorMessage, FleetloadError } from '../errors';
+import type { GeneratorHealthSampler } from '../health/sampler';
 import type { Measurements } from '../ingest/measurements';
 import type { ProgressClock } from '../progress/snapshot';
 import type { ProgressView } from '../progress/views';
@@ -21,6 +22,7 @@ export interface LoadInput {
   signal: AbortSignal;
   log: (line: string) => void;
   logPath: string;
+  health: GeneratorHealthSampler;
 }
 
 export interface LoadOutcome {
@@ -39,6 +41,8 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   clock.loadStartMs = Date.now();
   clock.phase = 'ramping';
   measurements.startWarmup(plan.slos, clock.loadStartMs, plan.sloWarmupS);
+  // The embedded engine runs in this process; real k6 reports its pid when it starts.
+  input.health.start(process.pid, () => measurements.counts.droppedIterations, clock.loadStartMs);
   const ticker = setInterval(() => {
     const snap = clock.snapshot();
     view.update(snap);
@@ -55,6 +59,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
       onSamples: measurements.ingest,
       onMalformed: (n) => measurements.addMalformed(n),
       wanted: measurements.wants,
+      onStart: (pid) => input.health.setEnginePid(pid),
       onLog: log,
       signal: input.signal,
     });
@@ -68,5 +73,6 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     return { engineExit: null, failure: err instanceof FleetloadError ? err : new EngineFailure(`unexpected failure: ${errorMessage(err)}`) };
   } finally {
     clearInterval(ticker);
+    input.health.stop();
   }
 }

@@ -8,6 +8,7 @@ import type { RunPlan } from '../config/resolve';
 import type { LoadEngine } from '../engines/engine';
 import { EngineFailure, errorMessage, TargetError, UsageError } from '../errors';
 import type { Measurements } from '../ingest/measurements';
+import type { GeneratorHealthSampler } from '../health/sampler';
 import { Exporter } from '../metrics/exporter';
 import { fleetProgress } from '../verdict/fleet-progress';
 import { probeTarget } from '../target/probe';
@@ -22,6 +23,8 @@ export interface PreflightInput {
   measurements: Measurements;
   /** When the load starts (0 before): the live verdict's clock. */
   loadStartMs: () => number;
+  /** The generator's health, exported live. */
+  health: GeneratorHealthSampler;
   /** A scenario entry other than scenarios/agents.ts (tests with their own protocol). */
   scenarioEntry?: string;
   say: (line: string) => void;
@@ -61,6 +64,7 @@ export async function preflight(input: PreflightInput): Promise<Prepared> {
         slos: plan.slos,
         measurements,
         progress: () => fleetProgress(plan, measurements.counts, input.loadStartMs() > 0 ? Date.now() - input.loadStartMs() : 0),
+        health: () => input.health.current(),
         run: { runId: plan.runId, release: plan.release, profile: plan.profile, engine: input.engine.name, clusters: plan.clusters },
       });
       try {

@@ -3,6 +3,7 @@ import type { RunPlan } from '../config/resolve';
 import type { LoadEngine } from '../engines/engine';
 import type { Measurements } from '../ingest/measurements';
 import { failureList, serialisable, SUMMARY_SCHEMA, type RunSummary } from '../report/summary';
+import type { HealthWindow } from '../health/sampler';
 import type { ServerView } from '../target/server-view';
 import type { RunVerdict } from './verdict';
 
@@ -14,6 +15,8 @@ export interface SummaryInput {
   measurements: Measurements;
   verdict: RunVerdict;
   targetView: ServerView | undefined;
+  health: readonly HealthWindow[];
+  engineCapacityCores: number;
   startedAt: Date;
   endedAt?: Date;
 }
@@ -31,7 +34,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     profile: plan.profile,
     status: verdict.status,
     exitCode: verdict.exitCode,
-    ...(verdict.status === 'failed' && verdict.reason ? { error: verdict.reason.message } : {}),
+    ...((verdict.status === 'failed' || verdict.status === 'inconclusive') && verdict.reason ? { error: verdict.reason.message } : {}),
     startedAt: input.startedAt.toISOString(),
     endedAt: ended.toISOString(),
     wallSeconds: (ended.getTime() - input.startedAt.getTime()) / 1000,
@@ -50,6 +53,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     })),
     slos: verdict.verdicts.map(serialisable),
     disagreements: verdict.disagreements,
+    generator: { saturated: verdict.generator.saturated, reasons: verdict.generator.reasons, engineCapacityCores: input.engineCapacityCores, windows: [...input.health] },
     ...(input.targetView ? { targetView: input.targetView } : {}),
     warnings: verdict.warnings,
     runner: { peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 },

@@ -3,10 +3,12 @@
 import type { RunPlan } from '../config/resolve';
 import { k6RunCompleted, K6_EXIT } from '../engines/engine';
 import { EXIT, type ExitCode } from '../exit-codes';
-import { FleetloadError, SloViolation, UsageError } from '../errors';
+import { FleetloadError, GeneratorSaturated, SloViolation, UsageError } from '../errors';
+import { judgeGenerator, type GeneratorVerdict } from '../health/judge';
+import type { HealthWindow } from '../health/sampler';
 import type { Measurements } from '../ingest/measurements';
 import type { RunStatus } from '../report/summary';
-import { looksSaturated, type ServerView } from '../target/server-view';
+import type { ServerView } from '../target/server-view';
 import { fleetProgress } from '../verdict/fleet-progress';
 import { judgeAll, type SloVerdict } from '../verdict/judge';
 
@@ -18,6 +20,7 @@ export interface RunVerdict {
   reason: FleetloadError | undefined;
   /** Whether real k6 (or the embedded engine) judged its thresholds met; null when it never finished. */
   thresholdsPassed: boolean | null;
+  generator: GeneratorVerdict;
   disagreements: string[];
   warnings: string[];
 }
@@ -30,6 +33,9 @@ export interface VerdictInput {
   failure: FleetloadError | undefined;
   interrupted: boolean;
   targetView: ServerView | undefined;
+  health: readonly HealthWindow[];
+  /** Cores the engine can use: the embedded engine's threads, or the host's cores for k6. */
+  engineCapacityCores: number;
 }
 
 /**
@@ -47,6 +53,7 @@ export function concludeRun(input: VerdictInput): RunVerdict {
   const { plan, measurements: m } = input;
   const verdicts = judgeAll(m, plan.slos, fleetProgress(plan, m.counts));
   const breached = verdicts.filter((v) => v.status === 'fail').map((v) => v.sli);
+  const generator = judgeGenerator(input.health, plan.generator, input.engineCapacityCores, verdicts, input.targetView);
 
   let failure = input.failure;
   if (!failure && !input.interrupted && credentialsRejected(m)) {
@@ -60,6 +67,10 @@ export function concludeRun(input: VerdictInput): RunVerdict {
   } else if (failure) {
     status = 'failed';
     reason = failure;
+  } else if (breached.length > 0 && generator.saturated) {
+    // A breach the harness may have caused is no finding about the target.
+    status = 'inconclusive';
+    reason = new GeneratorSaturated(breached, generator.reasons);
   } else if (breached.length > 0) {
     status = 'slo-violated';
     reason = new SloViolation(breached);
@@ -78,14 +89,9 @@ export function concludeRun(input: VerdictInput): RunVerdict {
   }
 
   const warnings: string[] = [];
-  for (const v of verdicts) {
-    const server = input.targetView?.[v.sli];
-    if (v.status === 'fail' && server && looksSaturated(v.valueMs, server)) {
-      warnings.push(
-        `${v.sli}: the agents saw P${v.percentile} ${Math.round(v.valueMs)} ms, the target served P99 ${Math.round(server.p99Ms!)} ms; the difference is queueing on the load-generating side (engine CPU, or the machine it shares with the target), not the target. Give the engine more CPU or split the fleet over machines before trusting this breach.`,
-      );
-    }
+  if (generator.saturated && status !== 'inconclusive') {
+    warnings.push(`the load generator was saturated (${generator.reasons.join('; ')}); client-side latencies include its queueing, so the margins under each SLO are smaller than they look`);
   }
   if (m.counts.malformed > 0) warnings.push(`${m.counts.malformed} sample line(s) from the engine could not be read and were left out; see the run log`);
-  return { verdicts, status, exitCode, reason, thresholdsPassed, disagreements, warnings };
+  return { verdicts, status, exitCode, reason, thresholdsPassed, generator, disagreements, warnings };
 }

@@ -1,5 +1,6 @@
 // What the run looks like right now, computed from the measurements once per refresh.
 import type { RunPlan } from '../config/resolve';
+import type { GeneratorHealthSampler, HealthWindow } from '../health/sampler';
 import type { Measurements } from '../ingest/measurements';
 import { fleetProgress } from '../verdict/fleet-progress';
 import { judgeAll } from '../verdict/judge';
@@ -24,6 +25,8 @@ export interface ProgressSnapshot {
   /** Failed requests over all requests of the last interval, in percent. */
   errorPercent: number;
   slis: SliNow[];
+  /** The load generator's last 10 s window, once there is one. */
+  generator?: Pick<HealthWindow, 'engineCores' | 'eventLoopP99Ms' | 'hostBusy'>;
 }
 
 /** Rates over the interval since the previous snapshot. */
@@ -37,6 +40,7 @@ export class ProgressClock {
   constructor(
     private readonly plan: RunPlan,
     private readonly m: Measurements,
+    private readonly health?: GeneratorHealthSampler,
     now = Date.now(),
   ) {
     this.lastAt = now;
@@ -63,7 +67,9 @@ export class ProgressClock {
     const elapsedS = this.loadStartMs > 0 ? (now - this.loadStartMs) / 1000 : 0;
     const phase = this.loadStartMs > 0 && (this.phase === 'ramping' || this.phase === 'steady' || this.phase === 'rolling out') ? this.loadPhase(elapsedS) : this.phase;
     if (phase !== this.phase && this.loadStartMs > 0 && this.phase !== 'reporting') this.phase = phase;
+    const g = this.health?.current();
     return {
+      ...(g ? { generator: { engineCores: Math.round(g.engineCores * 100) / 100, eventLoopP99Ms: Math.round(g.eventLoopP99Ms), hostBusy: Math.round(g.hostBusy * 100) / 100 } } : {}),
       phase,
       elapsedS: Math.round(elapsedS),
       remainingS: Math.max(0, Math.round(this.plan.durationS - elapsedS)),

@@ -29,7 +29,8 @@ export function progressLine(s: ProgressSnapshot): string {
   const failed = s.clusters.failed ? ` (${s.clusters.failed} failed)` : '';
   const again = s.clusters.reregistered ? ` (${s.clusters.reregistered} re-registered)` : '';
   const over = breached.length ? `; over SLO so far: ${breached.join(', ')}` : '';
-  return `[${clock(s.elapsedS)} +${clock(s.remainingS)}] ${s.phase}: registered ${s.clusters.registered}/${s.clusters.total}${failed}${again}, ${s.requestsPerS} req/s, ${s.errorPercent.toFixed(2)} % errors${over}`;
+  const g = s.generator ? `; generator ${s.generator.engineCores.toFixed(2)} cores, loop P99 ${s.generator.eventLoopP99Ms} ms, host ${Math.round(s.generator.hostBusy * 100)} %` : '';
+  return `[${clock(s.elapsedS)} +${clock(s.remainingS)}] ${s.phase}: registered ${s.clusters.registered}/${s.clusters.total}${failed}${again}, ${s.requestsPerS} req/s, ${s.errorPercent.toFixed(2)} % errors${over}${g}`;
 }
 
 export class LineView implements ProgressView {

@@ -3,11 +3,12 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SloVerdict } from '../verdict/judge';
+import type { HealthWindow } from '../health/sampler';
 import type { RunCounts } from '../ingest/measurements';
 
 export const SUMMARY_SCHEMA = 'fleetload.summary/v1';
 
-export type RunStatus = 'passed' | 'slo-violated' | 'failed' | 'interrupted';
+export type RunStatus = 'passed' | 'slo-violated' | 'inconclusive' | 'failed' | 'interrupted';
 
 export interface RunSummary {
   schema: typeof SUMMARY_SCHEMA;
@@ -16,7 +17,7 @@ export interface RunSummary {
   profile: string;
   status: RunStatus;
   exitCode: number;
-  /** The harness failure (engine, target, configuration) when status is failed. */
+  /** The harness failure (engine, target, configuration) when status is failed; why, when inconclusive. */
   error?: string;
   startedAt: string;
   endedAt: string;
@@ -35,6 +36,8 @@ export interface RunSummary {
   disagreements: string[];
   /** The target's server-side API latency, when it exports it (the built-in simulator does). */
   targetView?: Partial<Record<string, { count: number; p99Ms: number | null }>>;
+  /** The load generator's own health per 10 s window, and whether it was saturated. */
+  generator: { saturated: boolean; reasons: string[]; engineCapacityCores: number; windows: HealthWindow[] };
   /** Findings that change how to read the verdict, e.g. a saturated load generator. */
   warnings: string[];
   runner: { peakRssBytes: number; cpuSeconds: number };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksSaturated, quantileFromBuckets, serverViewFromText } from './server-view';
+import { quantileFromBuckets, serverViewFromText } from './server-view';
 
 const TEXT = `# HELP fleetsim_request_duration_seconds x
 # TYPE fleetsim_request_duration_seconds histogram
@@ -35,13 +35,5 @@ describe("the target's own view", () => {
   it('reads the bucket edges', () => {
     expect(quantileFromBuckets(0.5, new Map([[1, 10], [2, 20], [Infinity, 20]]))).toBeCloseTo(1, 5);
     expect(quantileFromBuckets(0.99, new Map([[Infinity, 0]]))).toBeNull();
-  });
-
-  it('calls a client view saturated only when it is far worse than a well-sampled server view', () => {
-    expect(looksSaturated(2300, { count: 70_000, p99Ms: 9 })).toBe(true);
-    expect(looksSaturated(40, { count: 70_000, p99Ms: 5 })).toBe(false);
-    expect(looksSaturated(2300, { count: 70_000, p99Ms: 2000 })).toBe(false);
-    expect(looksSaturated(2300, { count: 10, p99Ms: 9 })).toBe(false);
-    expect(looksSaturated(2300, undefined)).toBe(false);
   });
 });

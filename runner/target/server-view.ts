@@ -89,12 +89,3 @@ export async function scrapeServerView(targetUrl: string, spec: ServerMetrics | 
     return undefined;
   }
 }
-
-/**
- * The client saw far worse than the server served: the time went into queueing on the client
- * side (an overloaded engine, or the machine it shares with the target), not into the target.
- */
-export function looksSaturated(clientP99Ms: number, server: ServerSli | undefined): boolean {
-  if (!server || server.p99Ms === null || server.count < 100) return false;
-  return clientP99Ms > 100 && clientP99Ms > 5 * Math.max(server.p99Ms, 1);
-}

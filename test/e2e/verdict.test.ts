@@ -1,10 +1,12 @@
 // A slow target breaches its SLO: exit 1 (a finding about the target), status slo-violated, and
-// the breach as a failed JUnit testcase; a harness failure is exit 3 (see usage.test.ts).
+// the breach as a failed JUnit testcase; a breach while the load generator is starved is
+// inconclusive (exit 4), an error in JUnit, never a breach; a harness failure is exit 3.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../runner/report/summary';
-import { runCli, tempReports } from '../helpers/cli';
+import { runScale } from '../../runner/run';
+import { ROOT, runCli, tempReports } from '../helpers/cli';
 import { startSimulator, type SimulatorProcess } from '../helpers/simulator';
 
 const sims: SimulatorProcess[] = [];
@@ -29,9 +31,40 @@ describe('SLO verdict of a slow target', () => {
     expect(bySli['api-mutating']?.stats.p50).toBeGreaterThan(1000);
     expect(bySli['api-mutating']?.stats.slowCount).toBe(bySli['api-mutating']?.stats.count);
     expect(bySli.registration?.status).toBe('pass');
-    // The target itself was slow, not the generator: no saturation warning.
+    // The target itself was slow, not the generator: healthy, no saturation warning.
+    expect(summary.generator.saturated).toBe(false);
+    expect(summary.generator.windows.length).toBeGreaterThan(0);
     expect(summary.warnings).toEqual([]);
     const junit = readFileSync(join(reports, 'slow', 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<testcase classname="fleetload.slo" name="P99 api-mutating &lt;= 1000 ms" time="0"><failure type="SloViolation"/);
+  });
+});
+
+describe('SLO verdict of a starved load generator', () => {
+  it('a breach while the generator is saturated is inconclusive: exit 4, the reason and the advice, an error in JUnit', async () => {
+    const sim = await startSimulator();
+    sims.push(sim);
+    const reports = tempReports();
+    const out: string[] = [];
+    const result = await runScale(
+      { target: sim.url, clusters: '50', duration: '15s', engine: 'embedded', metrics: false, reportsDir: reports, runId: 'starved', set: ['agent.heartbeatIntervalS=2', 'rollout.count=0'] },
+      { root: ROOT, write: (t) => out.push(t), isTty: false, progress: 'quiet', onInterrupt: () => () => undefined, scenarioEntry: join(ROOT, 'test', 'e2e', 'starved', 'starved-agents.ts') },
+    );
+    const text = out.join('');
+    expect(result.exitCode, text).toBe(4);
+    const summary = result.summary!;
+    expect(summary.status).toBe('inconclusive');
+    expect(summary.generator.saturated).toBe(true);
+    expect(summary.generator.reasons.join(' ')).toMatch(/event loop held \d+ ms at P99/);
+    // The target's own view was healthy: it served in milliseconds what the agents saw take seconds.
+    const mutating = summary.slos.find((s) => s.sli === 'api-mutating')!;
+    expect(mutating.status).toBe('fail');
+    expect(summary.targetView?.['api-mutating']?.p99Ms).toBeLessThan(100);
+    expect(summary.error).toMatch(/^inconclusive: .*api-mutating.* breached while the load generator was saturated .*give the engine its own cores/);
+    expect(text).toMatch(/load generator: SATURATED/);
+    expect(text).toMatch(/\(exit 4\)/);
+    const junit = readFileSync(join(reports, 'starved', 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/failures="0" errors="1"/);
+    expect(junit).toMatch(/<error type="inconclusive" message="inconclusive: /);
   });
 });
