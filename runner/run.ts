@@ -15,7 +15,7 @@ import { Measurements } from './ingest/measurements';
 import { processInterrupts, type InstallInterrupts } from './pipeline/interrupts';
 import { closingLines } from './pipeline/closing';
 import { runLoad } from './pipeline/load';
-import { preflight } from './pipeline/preflight';
+import { preflight, type Prepared } from './pipeline/preflight';
 import { RunLog } from './pipeline/run-log';
 import { buildSummary } from './pipeline/summary';
 import { concludeRun } from './pipeline/verdict';
@@ -97,10 +97,11 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     abort.abort();
   }, sayAndLog);
 
+  let prepared: Prepared | undefined;
   try {
     // Preflight: everything that can fail before load; on failure nothing is written.
     clock.phase = 'starting target';
-    const prepared = await preflight({
+    prepared = await preflight({
       root: io.root,
       plan,
       protocol,
@@ -132,6 +133,8 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     for (const line of closingLines(summary, verdict, reportDir)) sayAndLog(line);
     return { exitCode: verdict.exitCode, summaryPath: written['summary.json'], summary };
   } finally {
+    // Whatever went wrong after preflight, the exporter and the simulator do not outlive the run.
+    await prepared?.release();
     view.stop();
     uninstall();
     await log.close();

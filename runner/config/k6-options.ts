@@ -41,7 +41,14 @@ export interface K6Options {
   batchPerHost: number;
 }
 
-export const SYSTEM_TAGS = ['status', 'method', 'name', 'group', 'check', 'error', 'error_code', 'scenario', 'expected_response'];
+/**
+ * What the runner reads of k6's system tags; every other tag lengthens each of the ~11 JSON lines
+ * k6 writes per request, which k6 pays to write and the runner to read.
+ */
+export const SYSTEM_TAGS = ['status', 'method', 'name'];
+
+/** With remote write, k6's own dashboards filter on these too (expected_response, scenario). */
+export const REMOTE_WRITE_SYSTEM_TAGS = [...SYSTEM_TAGS, 'group', 'check', 'error', 'error_code', 'scenario', 'expected_response'];
 
 /** Time an agent loop may take past its deadline to finish the request it is in. */
 export const AGENT_GRACE_S = 15;
@@ -122,7 +129,7 @@ export function k6OptionsFor(plan: RunPlan): K6Options {
     thresholds: thresholdsFor(plan),
     summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(99)', 'max', 'count'],
     setupTimeout: '60s',
-    systemTags: SYSTEM_TAGS,
+    systemTags: plan.k6PrometheusRw === undefined ? SYSTEM_TAGS : REMOTE_WRITE_SYSTEM_TAGS,
     batch: idlePoolSize(plan.agentsPerVu, plan.agent.deployments.mode),
     batchPerHost: idlePoolSize(plan.agentsPerVu, plan.agent.deployments.mode),
   };
