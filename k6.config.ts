@@ -93,7 +93,7 @@ const config: FleetloadConfig = {
     apiLoad: { getPerS: 5, listNamespacePerS: 1, listClusterPerS: 0.2, patchPerS: 2, pageSize: 500 },
     slos: defaultSlos(),
     generator: {
-      maxEventLoopDelayMs: 100,
+      maxEventLoopDelayMs: 250,
       maxEngineCoreShare: 0.9,
       maxHostBusy: 0.95,
       maxUnhealthyShare: 0.1,

@@ -26,3 +26,12 @@ export function exitCodeHelp(): string {
   const rows = (Object.entries(EXIT_MEANING) as [string, string][]).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`);
   return `\nExit codes:\n${rows.join('\n')}`;
 }
+
+/** `fleetload compare`: whether run B is worse than run A beyond noise. */
+export const COMPARE_EXIT = Object.freeze({
+  /** No SLI worse beyond noise (better, within noise, or inconclusive). */
+  ok: 0,
+  worse: 1,
+  /** A missing directory, a file that is no summary, broken JSON, an unsupported summary version. */
+  usage: 2,
+});

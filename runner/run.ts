@@ -17,6 +17,7 @@ import { closingLines } from './pipeline/closing';
 import { runLoad } from './pipeline/load';
 import { preflight, type Prepared } from './pipeline/preflight';
 import { RunLog } from './pipeline/run-log';
+import { Timeline } from './pipeline/timeline';
 import { buildSummary } from './pipeline/summary';
 import { concludeRun } from './pipeline/verdict';
 import { checkFdLimit } from './preflight/fd-limit';
@@ -89,6 +90,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
   };
   const measurements = new Measurements(plan.slos);
   const health = new GeneratorHealthSampler();
+  const timeline = new Timeline(measurements, health);
   const clock = new ProgressClock(plan, measurements, health);
   const abort = new AbortController();
   let interrupted = false;
@@ -118,7 +120,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     log.open(reportDir);
 
     // Load.
-    const load = await runLoad({ plan, engine, bundle: prepared.bundle, targetUrl: prepared.targetUrl, measurements, clock, view, signal: abort.signal, log: log.line, logPath: join(reportDir, 'run.log'), health });
+    const load = await runLoad({ plan, engine, bundle: prepared.bundle, targetUrl: prepared.targetUrl, measurements, clock, view, signal: abort.signal, log: log.line, logPath: join(reportDir, 'run.log'), health, timeline });
     clock.phase = 'reporting';
     view.stop();
 
@@ -127,7 +129,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     const verdict = concludeRun({ plan, measurements, engineName: engine.name, engineExit: load.engineExit, failure: load.failure, interrupted, targetView, health: health.windows, engineCapacityCores: engine.capacityCores });
 
     // Report.
-    const summary = buildSummary({ plan, engine, engineExit: load.engineExit, targetUrl: prepared.targetUrl, measurements, verdict, targetView, health: health.windows, engineCapacityCores: engine.capacityCores, startedAt });
+    const summary = buildSummary({ plan, engine, engineExit: load.engineExit, targetUrl: prepared.targetUrl, measurements, verdict, targetView, timeline: timeline.windows, engineCapacityCores: engine.capacityCores, root: io.root, startedAt });
     const written = await writeReports(reportDir, summary);
     await prepared.release();
     for (const line of closingLines(summary, verdict, reportDir)) sayAndLog(line);

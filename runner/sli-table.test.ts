@@ -53,7 +53,7 @@ describe('an SLI added by one table row', () => {
     expect(text).toContain('fleetload_slo_objective_seconds{sli="toy-checkin",percentile="90"} 0.3');
     expect(text).toContain('fleetload_slo_ok{sli="toy-checkin"} 0');
 
-    const summary = buildSummary({ plan, engine: { name: 'embedded', version: 'test' }, engineExit: 0, targetUrl: 'http://127.0.0.1:1', measurements: m, verdict, targetView: undefined, health: [], engineCapacityCores: 1, startedAt: new Date() });
+    const summary = buildSummary({ plan, engine: { name: 'embedded', version: 'test' }, engineExit: 0, targetUrl: 'http://127.0.0.1:1', measurements: m, verdict, targetView: undefined, timeline: [], engineCapacityCores: 1, root: process.cwd(), startedAt: new Date() });
     expect(summary.slos.map((s) => s.sli)).toContain('toy-checkin');
     expect(junitXml(summary)).toMatch(/<testcase classname="fleetload.slo" name="P90 toy-checkin &lt;= 300 ms" time="0"><failure type="SloViolation"/);
   });

@@ -1,7 +1,7 @@
 // The load generator's own health, measured through every run: CPU of the engine's process, the
 // event-loop delay of the runner's thread (where the embedded engine runs its VUs), how busy the
-// whole host is, and k6's dropped iterations. Kept per 10 s window for the summary and the
-// verdict, and as a last-window view for progress and the exporter.
+// whole host is, and k6's dropped iterations. Closed per 10 s window by the run's timeline, for
+// the summary and the verdict, and kept as a last-window view for progress and the exporter.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { hostCpu, processCpuSeconds, type HostCpu } from './proc';
 
@@ -24,7 +24,6 @@ export const HEALTH_WINDOW_S = 10;
 export class GeneratorHealthSampler {
   readonly windows: HealthWindow[] = [];
   private loop: IntervalHistogram | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private enginePid: number | undefined;
   private startMs = 0;
   private lastCpu: number | undefined;
@@ -44,8 +43,6 @@ export class GeneratorHealthSampler {
     // 20 ms resolution: a blocked loop shows in tens to thousands of ms; finer costs for nothing.
     this.loop = monitorEventLoopDelay({ resolution: 20 });
     this.loop.enable();
-    this.timer = setInterval(() => this.close(), HEALTH_WINDOW_S * 1000);
-    this.timer.unref();
   }
 
   /** Real k6 starts after the runner; its pid arrives once it runs. */
@@ -54,7 +51,7 @@ export class GeneratorHealthSampler {
     this.lastCpu = processCpuSeconds(pid);
   }
 
-  /** Ends the window in progress (every 10 s, and once more at the end). */
+  /** Ends the window in progress (every 10 s, by the timeline, and once more at the end). */
   close(now = Date.now()): HealthWindow | undefined {
     if (this.enginePid === undefined || this.loop === undefined) return undefined;
     const seconds = (now - this.lastAt) / 1000;
@@ -84,10 +81,7 @@ export class GeneratorHealthSampler {
     return this.windows[this.windows.length - 1];
   }
 
-  stop(now = Date.now()): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.close(now);
+  stop(): void {
     this.loop?.disable();
   }
 }

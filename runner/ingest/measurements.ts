@@ -3,7 +3,8 @@
 // histograms and counters only, never the samples.
 import { isPoint, type SampleLine, type SampleTags } from '../../engine/samples';
 import { METRIC, SLIS, type SliDef, type SliTable, type SloSet } from '../../scenarios/lib/sli';
-import { SliRecorder } from '../verdict/sli-recorder';
+import type { TimelineWindow, WindowSli } from '../report/summary';
+import { SliRecorder, WindowRecorder } from '../verdict/sli-recorder';
 import type { MeasurementObserver } from './observer';
 import { OutageTracker } from './outages';
 
@@ -27,6 +28,12 @@ export interface RunCounts {
 }
 
 const MAX_FAILURE_KEYS = 200;
+
+interface Route {
+  def: SliDef;
+  rec: SliRecorder;
+  window: WindowRecorder;
+}
 const HTTP = 'http_req_duration';
 
 function codeClass(status: string | undefined): string {
@@ -51,9 +58,14 @@ export class Measurements {
   readonly slis: SliTable;
   private readonly recorders = new Map<string, SliRecorder>();
   /** API SLIs by the value of their `sli` tag on http_req_duration. */
-  private readonly byTag = new Map<string, { def: SliDef; rec: SliRecorder }>();
+  private readonly byTag = new Map<string, Route>();
   /** The other SLIs by the metric that feeds them. */
-  private readonly byMetric = new Map<string, { def: SliDef; rec: SliRecorder }>();
+  private readonly byMetric = new Map<string, Route>();
+  /** The timeline window in progress: each SLI's own recorder, and requests by URL template. */
+  private readonly windows = new Map<string, WindowRecorder>();
+  private windowEndpoints = new Map<string, { requests: number; failed: number }>();
+  private windowRequests = 0;
+  private windowFailed = 0;
   private readonly routed: ReadonlySet<string>;
   readonly counts: RunCounts = {
     registered: 0,
@@ -82,9 +94,11 @@ export class Measurements {
       const slo = slos[def.name];
       if (!slo) throw new Error(`no objective for SLI ${def.name}`);
       const rec = new SliRecorder(slo.thresholdMs, slo.percentile);
+      const window = new WindowRecorder();
       this.recorders.set(def.name, rec);
-      if (def.tag !== undefined) this.byTag.set(def.tag, { def, rec });
-      else this.byMetric.set(def.metric, { def, rec });
+      this.windows.set(def.name, window);
+      if (def.tag !== undefined) this.byTag.set(def.tag, { def, rec, window });
+      else this.byMetric.set(def.metric, { def, rec, window });
     }
     this.routed = new Set([HTTP, METRIC.rollout, METRIC.agentTransitions, ...COUNTERS.keys(), ...this.byMetric.keys()]);
   }
@@ -106,6 +120,29 @@ export class Measurements {
   startWarmup(slos: SloSet, runStartMs: number, warmupS: number): void {
     if (warmupS <= 0) return;
     for (const def of this.slis) if (slos[def.name]?.warmupApplies) this.recorder(def.name).setWarmupEnd(runStartMs + warmupS * 1000);
+  }
+
+  /** Ends the timeline window in progress: what happened in it, and a fresh one. */
+  closeWindow(startS: number, endS: number): Omit<TimelineWindow, 'generator'> {
+    const slis: Record<string, WindowSli> = {};
+    for (const [name, w] of this.windows) {
+      const taken = w.take();
+      if (taken) slis[name] = taken;
+    }
+    const endpoints = Object.fromEntries(this.windowEndpoints);
+    const out = {
+      startS,
+      endS,
+      slis,
+      requests: this.windowRequests,
+      requestsFailed: this.windowFailed,
+      endpoints,
+      agents: { registered: this.counts.registered, reregistered: this.counts.reregistered, failed: this.counts.registrationFailed },
+    };
+    this.windowEndpoints = new Map();
+    this.windowRequests = 0;
+    this.windowFailed = 0;
+    return out;
   }
 
   /** Lines the transport could not parse: counted with the rest, so the summary can say so. */
@@ -130,6 +167,7 @@ export class Measurements {
       const sli = this.byMetric.get(metric);
       if (sli) {
         sli.rec.record(value, sli.rec.hasWarmup ? Date.parse(line.data.time) : 0);
+        sli.window.record(value);
         for (const o of this.observers) o.sli(sli.def, value / 1000, tags);
         continue;
       }
@@ -150,12 +188,22 @@ export class Measurements {
 
   private request(valueMs: number, tags: SampleTags, time: string): void {
     this.counts.requests++;
+    this.windowRequests++;
     const status = tags.status;
     this.outages.request(status, time);
     const failed = status === undefined || status === '0' || Number(status) >= 400;
+    const name = tags.name ?? tags.url ?? 'unknown';
+    let endpoint = this.windowEndpoints.get(name);
+    if (endpoint === undefined && this.windowEndpoints.size < MAX_FAILURE_KEYS) {
+      endpoint = { requests: 0, failed: 0 };
+      this.windowEndpoints.set(name, endpoint);
+    }
+    if (endpoint) endpoint.requests++;
     if (failed) {
       this.counts.requestsFailed++;
-      const key = `${status ?? '0'} ${tags.name ?? tags.url ?? 'unknown'}`;
+      this.windowFailed++;
+      if (endpoint) endpoint.failed++;
+      const key = `${status ?? '0'} ${name}`;
       // Bounded: names are URL templates, but a target could answer with any status.
       if (this.failures.has(key) || this.failures.size < MAX_FAILURE_KEYS) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
     }
@@ -166,6 +214,7 @@ export class Measurements {
     if (sli !== undefined && status !== undefined && status !== '0') {
       // Parsing the timestamp is the costliest step of a sample: only a warm-up needs it.
       sli.rec.record(valueMs, sli.rec.hasWarmup ? Date.parse(time) : 0);
+      sli.window.record(valueMs);
     }
     const labels = { verb: tags.verb ?? tags.method ?? 'unknown', resource: tags.resource ?? 'unknown', scope: tags.scope ?? 'unknown', code_class: codeClass(status) };
     for (const o of this.observers) {

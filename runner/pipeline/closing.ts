@@ -24,8 +24,9 @@ export function closingLines(summary: RunSummary, verdict: RunVerdict, reportDir
   }
   for (const d of summary.disagreements) lines.push(`note: ${d}`);
   const g = summary.generator;
-  if (g.windows.length > 0) {
-    const peak = (f: (w: (typeof g.windows)[number]) => number): number => Math.max(...g.windows.map(f));
+  const health = summary.timeline.windows.flatMap((w) => (w.generator ? [w.generator] : []));
+  if (health.length > 0) {
+    const peak = (f: (w: (typeof health)[number]) => number): number => Math.max(...health.map(f));
     lines.push(`load generator: ${g.saturated ? 'SATURATED' : 'healthy'}; peak engine CPU ${peak((w) => w.engineCores).toFixed(2)} of ${g.engineCapacityCores} core(s), event loop P99 up to ${Math.round(peak((w) => w.eventLoopP99Ms))} ms, host CPU up to ${Math.round(peak((w) => w.hostBusy) * 100)} %`);
   }
   for (const w of summary.warnings) lines.push(`warning: ${w}`);

@@ -10,6 +10,7 @@ import type { GeneratorHealthSampler } from '../health/sampler';
 import type { Measurements } from '../ingest/measurements';
 import type { ProgressClock } from '../progress/snapshot';
 import type { ProgressView } from '../progress/views';
+import type { Timeline } from './timeline';
 
 export interface LoadInput {
   plan: RunPlan;
@@ -23,6 +24,7 @@ export interface LoadInput {
   log: (line: string) => void;
   logPath: string;
   health: GeneratorHealthSampler;
+  timeline: Timeline;
 }
 
 export interface LoadOutcome {
@@ -43,6 +45,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   measurements.startWarmup(plan.slos, clock.loadStartMs, plan.sloWarmupS);
   // The embedded engine runs in this process; real k6 reports its pid when it starts.
   input.health.start(process.pid, () => measurements.counts.droppedIterations, clock.loadStartMs);
+  input.timeline.start(clock.loadStartMs);
   const ticker = setInterval(() => {
     const snap = clock.snapshot();
     view.update(snap);
@@ -73,6 +76,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     return { engineExit: null, failure: err instanceof FleetloadError ? err : new EngineFailure(`unexpected failure: ${errorMessage(err)}`) };
   } finally {
     clearInterval(ticker);
+    input.timeline.stop();
     input.health.stop();
   }
 }

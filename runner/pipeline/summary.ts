@@ -2,9 +2,10 @@
 import type { RunPlan } from '../config/resolve';
 import type { LoadEngine } from '../engines/engine';
 import type { Measurements } from '../ingest/measurements';
-import { failureList, serialisable, SUMMARY_SCHEMA, type RunSummary } from '../report/summary';
-import type { HealthWindow } from '../health/sampler';
+import { failureList, serialisable, SUMMARY_SCHEMA, type RunSummary, type TimelineWindow } from '../report/summary';
+import { HEALTH_WINDOW_S } from '../health/sampler';
 import type { ServerView } from '../target/server-view';
+import { fleetloadVersionOf, gitCommitOf, hostOf } from '../report/provenance';
 import type { RunVerdict } from './verdict';
 
 export interface SummaryInput {
@@ -15,8 +16,10 @@ export interface SummaryInput {
   measurements: Measurements;
   verdict: RunVerdict;
   targetView: ServerView | undefined;
-  health: readonly HealthWindow[];
+  timeline: readonly TimelineWindow[];
   engineCapacityCores: number;
+  /** The package root: the version and the commit are read from it. */
+  root: string;
   startedAt: Date;
   endedAt?: Date;
 }
@@ -40,6 +43,9 @@ export function buildSummary(input: SummaryInput): RunSummary {
     wallSeconds: (ended.getTime() - input.startedAt.getTime()) / 1000,
     plan: { clusters: plan.clusters, durationS: plan.durationS, sloWarmupS: plan.sloWarmupS, vus: plan.vus, agentsPerVu: plan.agentsPerVu },
     engine: { name: input.engine.name, version: input.engine.version, exitCode: input.engineExit, thresholdsPassed: verdict.thresholdsPassed },
+    host: hostOf(),
+    gitCommit: gitCommitOf(input.root),
+    fleetloadVersion: fleetloadVersionOf(input.root),
     target: { url: input.targetUrl, kind: plan.target === undefined ? 'simulator' : 'external', protocol: plan.protocol },
     clusters: { requested: plan.clusters, registered: m.counts.registered, reregistered: m.counts.reregistered, failed: m.counts.registrationFailed },
     counts: { ...m.counts },
@@ -51,9 +57,10 @@ export function buildSummary(input: SummaryInput): RunSummary {
       recoveredAt: o.recoveredAtMs === null ? null : iso(o.recoveredAtMs),
       recoverySeconds: o.recoverySeconds,
     })),
-    slos: verdict.verdicts.map(serialisable),
+    slos: verdict.verdicts.map((v) => serialisable(v, m.recorder(v.sli).encoded())),
+    timeline: { windowS: HEALTH_WINDOW_S, windows: [...input.timeline] },
     disagreements: verdict.disagreements,
-    generator: { saturated: verdict.generator.saturated, reasons: verdict.generator.reasons, engineCapacityCores: input.engineCapacityCores, windows: [...input.health] },
+    generator: { saturated: verdict.generator.saturated, reasons: verdict.generator.reasons, engineCapacityCores: input.engineCapacityCores, unhealthyWindows: verdict.generator.unhealthyWindows },
     ...(input.targetView ? { targetView: input.targetView } : {}),
     warnings: verdict.warnings,
     runner: { peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 },

@@ -6,9 +6,45 @@ import type { SloVerdict } from '../verdict/judge';
 import type { HealthWindow } from '../health/sampler';
 import type { RunCounts } from '../ingest/measurements';
 
-export const SUMMARY_SCHEMA = 'fleetload.summary/v1';
+export const SUMMARY_SCHEMA = 'fleetload.summary/v2';
+/** JSON Schema of the summary, generated from these types (npm run schema) and checked by a test. */
+export const SUMMARY_SCHEMA_FILE = 'schemas/summary.v2.schema.json';
 
 export type RunStatus = 'passed' | 'slo-violated' | 'inconclusive' | 'failed' | 'interrupted';
+
+/** Percentiles of one SLI in one window, in milliseconds (from that window's own HDR histogram). */
+export interface WindowSli {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** One 10 s window of the run: what happened in it, not since the start. */
+export interface TimelineWindow {
+  /** Seconds since the load started. */
+  startS: number;
+  endS: number;
+  /** Per SLI with samples in the window. */
+  slis: Record<string, WindowSli>;
+  requests: number;
+  requestsFailed: number;
+  /** Requests and failed requests by URL template (bounded: the most frequent 200 templates). */
+  endpoints: Record<string, { requests: number; failed: number }>;
+  /** Agents by state at the window's end (cumulative counts, as the exporter's gauge). */
+  agents: { registered: number; reregistered: number; failed: number };
+  /** The load generator's health in the window; null when it was not measured. */
+  generator: HealthWindow | null;
+}
+
+/** Where and on what the run ran: what a comparison must match or at least show. */
+export interface RunHost {
+  cores: number;
+  memoryBytes: number;
+  platform: string;
+  node: string;
+}
 
 export interface RunSummary {
   schema: typeof SUMMARY_SCHEMA;
@@ -24,6 +60,10 @@ export interface RunSummary {
   wallSeconds: number;
   plan: { clusters: number; durationS: number; sloWarmupS: number; vus: number; agentsPerVu: number };
   engine: { name: string; version: string; exitCode: number | null; thresholdsPassed: boolean | null };
+  host: RunHost;
+  /** The fleetload checkout's commit when known (a git checkout), else null. */
+  gitCommit: string | null;
+  fleetloadVersion: string;
   target: { url: string; kind: 'simulator' | 'external'; protocol: string };
   clusters: { requested: number; registered: number; reregistered: number; failed: number };
   counts: RunCounts;
@@ -31,21 +71,28 @@ export interface RunSummary {
   failures: Array<{ status: string; name: string; count: number }>;
   /** Windows in which the target answered nothing, and how long the fleet took to come back. */
   outages: Array<{ startedAt: string; endedAt: string; seconds: number; recoveredAt: string | null; recoverySeconds: number | null }>;
-  slos: Array<Omit<SloVerdict, 'valueMs'> & { valueMs: number | null }>;
+  /**
+   * Per SLO: the verdict, and the exact HDR histogram of its samples (microseconds, compressed
+   * base64 as hdr-histogram-js encodes it; null without samples) so later tools can merge runs and
+   * judge again without the raw samples.
+   */
+  slos: Array<Omit<SloVerdict, 'valueMs'> & { valueMs: number | null; histogram: string | null }>;
+  /** The run in 10 s windows. */
+  timeline: { windowS: number; windows: TimelineWindow[] };
   /** Where k6's own threshold verdict and the runner's disagree (they judge different windows). */
   disagreements: string[];
   /** The target's server-side API latency, when it exports it (the built-in simulator does). */
   targetView?: Partial<Record<string, { count: number; p99Ms: number | null }>>;
-  /** The load generator's own health per 10 s window, and whether it was saturated. */
-  generator: { saturated: boolean; reasons: string[]; engineCapacityCores: number; windows: HealthWindow[] };
+  /** Whether the load generator was saturated (its health per window is in the timeline). */
+  generator: { saturated: boolean; reasons: string[]; engineCapacityCores: number; unhealthyWindows: number };
   /** Findings that change how to read the verdict, e.g. a saturated load generator. */
   warnings: string[];
   runner: { peakRssBytes: number; cpuSeconds: number };
 }
 
 /** JSON has no Infinity: a percentile decided by samples that never completed is null. */
-export function serialisable(v: SloVerdict): RunSummary['slos'][number] {
-  return { ...v, valueMs: Number.isFinite(v.valueMs) ? v.valueMs : null };
+export function serialisable(v: SloVerdict, histogram: string | null): RunSummary['slos'][number] {
+  return { ...v, valueMs: Number.isFinite(v.valueMs) ? v.valueMs : null, histogram };
 }
 
 export function failureList(failures: ReadonlyMap<string, number>): RunSummary['failures'] {

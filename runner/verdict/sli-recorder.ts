@@ -5,6 +5,39 @@ import * as hdr from 'hdr-histogram-js';
 
 const MAX_US = 24 * 3600 * 1_000_000;
 
+function newHistogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: MAX_US, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+}
+
+function toMicros(ms: number): number {
+  return Math.min(MAX_US, Math.max(1, Math.round((ms < 0 ? 0 : ms) * 1000)));
+}
+
+/** One SLI's samples in one timeline window: percentiles of what happened in it, then reset. */
+export class WindowRecorder {
+  private readonly histogram = newHistogram();
+  private maxMs = 0;
+
+  record(valueMs: number): void {
+    this.histogram.recordValue(toMicros(valueMs));
+    if (valueMs > this.maxMs) this.maxMs = valueMs;
+  }
+
+  get count(): number {
+    return this.histogram.totalCount;
+  }
+
+  /** The window's percentiles in ms (null without samples), and a fresh window. */
+  take(): { count: number; p50: number; p90: number; p99: number; max: number } | null {
+    const n = this.histogram.totalCount;
+    const at = (p: number): number => Math.min(this.histogram.getValueAtPercentile(p) / 1000, this.maxMs);
+    const out = n === 0 ? null : { count: n, p50: at(50), p90: at(90), p99: at(99), max: this.maxMs };
+    this.histogram.reset();
+    this.maxMs = 0;
+    return out;
+  }
+}
+
 export interface SliStats {
   count: number;
   /** Samples left out because they fell in the warm-up window. */
@@ -22,7 +55,7 @@ export interface SliStats {
 }
 
 export class SliRecorder {
-  private readonly histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: MAX_US, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  private readonly histogram = newHistogram();
   private warmupExcluded = 0;
   private slowCount = 0;
   private sum = 0;
@@ -51,7 +84,7 @@ export class SliRecorder {
       return;
     }
     const v = valueMs < 0 ? 0 : valueMs;
-    this.histogram.recordValue(Math.min(MAX_US, Math.max(1, Math.round(v * 1000))));
+    this.histogram.recordValue(toMicros(v));
     this.sum += v;
     if (v < this.minMs) this.minMs = v;
     if (v > this.maxMs) this.maxMs = v;
@@ -78,6 +111,11 @@ export class SliRecorder {
     const rank = Math.max(1, Math.ceil((percentile / 100) * total));
     if (rank > n) return Infinity;
     return this.at((100 * rank) / n);
+  }
+
+  /** The exact histogram (microseconds) as hdr-histogram-js's compressed base64; null when empty. */
+  encoded(): string | null {
+    return this.histogram.totalCount === 0 ? null : hdr.encodeIntoCompressedBase64(this.histogram);
   }
 
   stats(): SliStats {
