@@ -17,7 +17,7 @@ export const EXIT_MEANING: Readonly<Record<ExitCode, string>> = {
   1: 'an SLO was breached (a finding about the target, not a harness failure)',
   2: 'bad usage, configuration or credentials (the message names the flag or field and the fix)',
   3: 'the target or the engine failed',
-  4: 'inconclusive: an SLO was breached while the load generator was saturated; the breach may be the harness\'s (more cores, --instances, fewer agents per machine)',
+  4: 'inconclusive: an SLO was breached while the load generator was saturated; the breach may be the harness\'s (more cores, or fewer agents per machine)',
   130: 'interrupted (Ctrl-C / SIGTERM); the partial report is still written',
 };
 

@@ -3,7 +3,7 @@
 // histograms and counters only, never the samples.
 import { isPoint, type SampleLine, type SampleTags } from '../../engine/samples';
 import { METRIC, SLIS, type SliDef, type SliTable, type SloSet } from '../../scenarios/lib/sli';
-import type { TimelineWindow, WindowSli } from '../report/summary';
+import type { TimelineWindow, WindowSli } from '../report/timeline-window';
 import { SliRecorder, WindowRecorder } from '../verdict/sli-recorder';
 import type { MeasurementObserver } from './observer';
 import { OutageTracker } from './outages';

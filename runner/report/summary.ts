@@ -3,8 +3,8 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SloVerdict } from '../verdict/judge';
-import type { HealthWindow } from '../health/sampler';
 import type { RunCounts } from '../ingest/measurements';
+import type { TimelineWindow } from './timeline-window';
 
 export const SUMMARY_SCHEMA = 'fleetload.summary/v2';
 /** JSON Schema of the summary, generated from these types (npm run schema) and checked by a test. */
@@ -12,31 +12,7 @@ export const SUMMARY_SCHEMA_FILE = 'schemas/summary.v2.schema.json';
 
 export type RunStatus = 'passed' | 'slo-violated' | 'inconclusive' | 'failed' | 'interrupted';
 
-/** Percentiles of one SLI in one window, in milliseconds (from that window's own HDR histogram). */
-export interface WindowSli {
-  count: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-/** One 10 s window of the run: what happened in it, not since the start. */
-export interface TimelineWindow {
-  /** Seconds since the load started. */
-  startS: number;
-  endS: number;
-  /** Per SLI with samples in the window. */
-  slis: Record<string, WindowSli>;
-  requests: number;
-  requestsFailed: number;
-  /** Requests and failed requests by URL template (bounded: the most frequent 200 templates). */
-  endpoints: Record<string, { requests: number; failed: number }>;
-  /** Agents by state at the window's end (cumulative counts, as the exporter's gauge). */
-  agents: { registered: number; reregistered: number; failed: number };
-  /** The load generator's health in the window; null when it was not measured. */
-  generator: HealthWindow | null;
-}
+export type { TimelineWindow, WindowSli } from './timeline-window';
 
 /** Where and on what the run ran: what a comparison must match or at least show. */
 export interface RunHost {
