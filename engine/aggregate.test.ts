@@ -24,4 +24,28 @@ describe('trend percentiles', () => {
     expect(t.percentile(0.9)).toBeCloseTo(4.6);
     expect(t.stat('avg')).toBe(3);
   });
+
+  it('count zeros in place and stay exact across chunks and later adds', () => {
+    const values: number[] = [];
+    for (let i = 0; i < 20_000; i++) values.push(i % 3 === 0 ? 0 : ((i * 7919) % 1000) - 200);
+    const t = new TrendSink();
+    const check = (): void => {
+      const sorted = [...values].sort((a, b) => a - b);
+      for (const p of [0, 0.1, 0.25, 0.5, 0.9, 0.95, 0.99, 1]) {
+        const i = p * (sorted.length - 1);
+        const lo = sorted[Math.floor(i)] as number;
+        const hi = sorted[Math.ceil(i)] as number;
+        expect(t.percentile(p)).toBeCloseTo(lo + (hi - lo) * (i - Math.floor(i)), 9);
+      }
+    };
+    for (const v of values) t.add(v);
+    check();
+    for (let i = 0; i < 5000; i++) {
+      const v = i % 2 === 0 ? 0 : -i;
+      values.push(v);
+      t.add(v);
+    }
+    check();
+    expect(t.stat('count')).toBe(values.length);
+  });
 });

@@ -62,38 +62,100 @@ class RateSink implements Sink {
   }
 }
 
+/** Values per storage chunk of a trend, at most: growing never copies what is stored. */
+const CHUNK = 8192;
+
+/**
+ * All values of a trend, as k6 keeps them for exact percentiles, but stored so that a long run
+ * does not pay twice: in fixed chunks (a doubling array holds up to twice its values, three
+ * times while it grows), and with exact zeros only counted (http_req_tls_handshaking and
+ * http_req_sending are all zeros, http_req_connecting nearly so).
+ */
 export class TrendSink implements Sink {
-  private data = new Float64Array(1024);
+  /** Full chunks, and after a percentile read, the sorted values as the first one. */
+  private chunks: Float64Array[] = [];
+  private cur = new Float64Array(64);
+  private curLen = 0;
+  private zeros = 0;
+  /** The sorted non-zero values, valid while nothing was added since (`chunks` is then just it). */
+  private sorted: Float64Array | null = null;
   count = 0;
   sum = 0;
   min = Infinity;
   max = -Infinity;
-  private sorted = true;
 
   add(v: number): void {
-    if (this.count === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    if (this.count > 0 && v < (this.data[this.count - 1] as number)) this.sorted = false;
-    this.data[this.count++] = v;
+    this.count++;
     this.sum += v;
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
+    if (v === 0) {
+      this.zeros++;
+      return;
+    }
+    if (this.curLen === this.cur.length) {
+      if (this.cur.length < CHUNK) {
+        const next = new Float64Array(this.cur.length * 4);
+        next.set(this.cur);
+        this.cur = next;
+      } else {
+        this.chunks.push(this.cur);
+        this.cur = new Float64Array(CHUNK);
+        this.curLen = 0;
+      }
+    }
+    this.cur[this.curLen++] = v;
+    this.sorted = null;
+  }
+
+  /** The non-zero values in order, stored as the one chunk from then on. */
+  private sortedValues(): Float64Array {
+    if (this.sorted === null) {
+      let n = this.curLen;
+      for (const c of this.chunks) n += c.length;
+      const all = new Float64Array(n);
+      let at = 0;
+      for (const c of this.chunks) {
+        all.set(c, at);
+        at += c.length;
+      }
+      all.set(this.cur.subarray(0, this.curLen), at);
+      all.sort();
+      this.chunks = [all];
+      this.cur = new Float64Array(64);
+      this.curLen = 0;
+      this.sorted = all;
+    }
+    return this.sorted;
+  }
+
+  /** The i-th smallest value, the counted zeros in their place. */
+  private at(i: number, sorted: Float64Array, negatives: number): number {
+    if (i < negatives) return sorted[i] as number;
+    if (i < negatives + this.zeros) return 0;
+    return sorted[i - this.zeros] as number;
   }
 
   /** k6's TrendSink.P: linear interpolation between the closest ranks. */
   percentile(pct: number): number {
     if (this.count === 0) return 0;
-    if (!this.sorted) {
-      this.data.subarray(0, this.count).sort();
-      this.sorted = true;
+    const sorted = this.sortedValues();
+    let negatives = 0;
+    if (this.zeros > 0) {
+      // Where the zeros go: after the negative values (a binary search in the sorted rest).
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((sorted[mid] as number) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      negatives = lo;
     }
-    if (this.count === 1) return this.data[0] as number;
+    if (this.count === 1) return this.at(0, sorted, negatives);
     const i = pct * (this.count - 1);
-    const lo = this.data[Math.floor(i)] as number;
-    const hi = this.data[Math.ceil(i)] as number;
+    const lo = this.at(Math.floor(i), sorted, negatives);
+    const hi = this.at(Math.ceil(i), sorted, negatives);
     return lo + (hi - lo) * (i - Math.floor(i));
   }
 
@@ -224,20 +286,26 @@ export class Aggregator {
 
   ingest(batch: readonly SampleLine[]): void {
     for (const line of batch) {
-      if (line.type === 'Metric') {
-        this.metricFor(line.metric, line.data.type, line.data.contains);
-        continue;
-      }
-      const m = this.metrics.get(line.metric);
-      if (m === undefined) continue;
-      const v = line.data.value;
-      m.sink.add(v);
-      const subs = this.subs.get(line.metric);
-      if (subs !== undefined) {
-        for (const s of subs) if (matches(line.data.tags, s.tags)) s.metric.sink.add(v);
-      }
-      if (line.metric === 'checks') this.tallyCheck(line.data.tags, v);
+      if (line.type === 'Metric') this.declare(line.metric, line.data.type, line.data.contains);
+      else this.add(line.metric, line.data.value, line.data.tags);
     }
+  }
+
+  /** A metric's declaration: its sinks exist from then on, and its points count. */
+  declare(name: string, type: MetricType, contains: ValueType): void {
+    this.metricFor(name, type, contains);
+  }
+
+  /** One point of a declared metric (points of undeclared metrics are ignored). */
+  add(metric: string, value: number, tags: SampleTags | null): void {
+    const m = this.metrics.get(metric);
+    if (m === undefined) return;
+    m.sink.add(value);
+    const subs = this.subs.get(metric);
+    if (subs !== undefined) {
+      for (const s of subs) if (matches(tags, s.tags)) s.metric.sink.add(value);
+    }
+    if (metric === 'checks') this.tallyCheck(tags, value);
   }
 
   private tallyCheck(tags: SampleTags | null, v: number): void {

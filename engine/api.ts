@@ -13,6 +13,11 @@ export interface EmbeddedRunOptions {
   workers?: number;
   /** Receives every sample as k6 `--out json` objects, in batches. */
   onSamples: SampleSink;
+  /**
+   * The metrics `onSamples` reads (by name); the others still count for thresholds and the
+   * summary but are never built as objects, which is most of what a sample costs. Default: all.
+   */
+  wanted?: (metric: string) => boolean;
   /** Script console output and engine warnings, one line each. */
   onLog?: (level: 'debug' | 'info' | 'warn' | 'error', line: string) => void;
   /**

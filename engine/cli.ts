@@ -131,6 +131,8 @@ async function main(argv: readonly string[]): Promise<number> {
     optionOverrides: args.overrides,
     workers: args.workers,
     signal: ctl.signal,
+    // Without an output nobody reads the points: they feed only thresholds and the summary.
+    wanted: streams.length === 0 ? () => false : undefined,
     onSamples: (batch: readonly SampleLine[]) => {
       if (streams.length === 0) return;
       let text = '';

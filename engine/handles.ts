@@ -8,7 +8,8 @@ import type { LogFn, LogLevel } from './context';
 import { K6ExitError } from './errors';
 import { K6_EXIT } from './exit-codes';
 import { Instance, type InstanceOutcome, type InstanceSpec } from './instance';
-import type { SampleLine, SampleSink } from './samples';
+import type { ColumnSink, MetricInfo } from './metrics';
+import type { SampleTags } from './samples';
 
 export interface InstanceHandle {
   init(): Promise<void>;
@@ -20,8 +21,12 @@ export interface InstanceHandle {
 
 export type WorkerToMain =
   | { t: 'ready' }
-  /** A batch as one JSON string: cheaper to move than structured-cloning thousands of objects. */
-  | { t: 'samples'; json: string }
+  /**
+   * A batch of points as columns. The numbers go as typed arrays (moved, not copied); metrics
+   * and tag sets as arrays of references, which structured cloning copies once per distinct
+   * object, and tag sets are shared by many points.
+   */
+  | { t: 'samples'; length: number; metrics: MetricInfo[]; values: Float64Array; times: Float64Array; tags: SampleTags[] }
   | { t: 'log'; level: LogLevel; line: string }
   | { t: 'status'; vusActive: number; vusMax: number }
   | { t: 'done'; outcome: InstanceOutcome }
@@ -32,7 +37,7 @@ export type MainToWorker = { t: 'start'; startAt: number } | { t: 'stop' };
 
 export class LocalInstance implements InstanceHandle {
   private readonly inst: Instance;
-  constructor(spec: InstanceSpec, sink: SampleSink, log: LogFn, onAbort: (reason: string) => void) {
+  constructor(spec: InstanceSpec, sink: ColumnSink, log: LogFn, onAbort: (reason: string) => void) {
     this.inst = new Instance(spec, sink, log, onAbort);
   }
   async init(): Promise<void> {
@@ -84,12 +89,12 @@ export class WorkerInstance implements InstanceHandle {
   private failure: Error | undefined;
   private finished: InstanceOutcome | undefined;
 
-  constructor(script: string, spec: InstanceSpec, sink: SampleSink, log: LogFn, onAbort: (reason: string) => void) {
+  constructor(script: string, spec: InstanceSpec, sink: ColumnSink, log: LogFn, onAbort: (reason: string) => void) {
     this.worker = new Worker(script, { workerData: spec });
     this.worker.on('message', (msg: WorkerToMain) => {
       switch (msg.t) {
         case 'samples':
-          sink(JSON.parse(msg.json) as SampleLine[]);
+          sink(msg);
           break;
         case 'log':
           log(msg.level, msg.line);

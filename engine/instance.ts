@@ -4,10 +4,9 @@ import { compileBundle, type CompiledBundle } from './bundle';
 import { httpDefaultsFrom, type InstanceContext, type LogFn, type ScenarioRuntime } from './context';
 import { EXECUTORS } from './executors/index';
 import { wait, type ExecutorEnv } from './executors/common';
-import { MetricRegistry, SampleEmitter } from './metrics';
+import { MetricRegistry, SampleEmitter, type ColumnSink } from './metrics';
 import { HttpClient, type ConnectionScope } from './modules/http-client';
 import { scenarioMaxMs, scenarioMaxVUs, type ResolvedOptions, type ScenarioConfig } from './options';
-import type { SampleSink } from './samples';
 import { evenSegment, type SegmentTuple } from './segments';
 import { VU } from './vu';
 
@@ -57,7 +56,7 @@ export class Instance {
 
   constructor(
     private readonly spec: InstanceSpec,
-    sink: SampleSink,
+    sink: ColumnSink,
     log: LogFn,
     /** Told when exec.test.abort() ran here, so the coordinator can stop the other instances. */
     private readonly onAbort: (reason: string) => void = () => undefined,

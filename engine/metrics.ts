@@ -1,6 +1,6 @@
 // Metric registry and the batched sample stream of one engine instance (main thread or worker).
 // Declarations are emitted before a metric's first point, as k6's JSON output does.
-import type { MetricLine, MetricType, PointLine, SampleLine, SampleSink, SampleTags, ValueType } from './samples';
+import type { MetricLine, MetricType, SampleTags, ValueType } from './samples';
 
 export interface MetricInfo {
   name: string;
@@ -71,41 +71,62 @@ export function metricLine(m: { name: string; type: MetricType; contains: ValueT
   return { type: 'Metric', data: { name: m.name, type: m.type, contains: m.contains, thresholds: [], submetrics: null }, metric: m.name };
 }
 
-/** Buffers sample lines and hands them on in batches: on a timer and whenever the batch is full. */
+/**
+ * A batch of points as columns: the emitter's buffers, lent to the sink for the length of one
+ * call (the sink copies what it keeps). Points are not objects until someone asks for them: the
+ * aggregator reads the columns, and only the metrics a consumer wants become k6 JSON objects.
+ */
+export interface SampleColumns {
+  length: number;
+  metrics: readonly MetricInfo[];
+  values: Float64Array;
+  /** Epoch milliseconds, sub-millisecond precision. */
+  times: Float64Array;
+  tags: readonly SampleTags[];
+}
+
+export type ColumnSink = (batch: SampleColumns) => void;
+
+/** Buffers points in columns and hands them on in batches: on a timer and whenever full. */
 export class SampleEmitter {
-  private buf: SampleLine[] = [];
+  // Fixed-size columns, reused batch after batch: after a flush they still point at the last
+  // batch's metrics and tag sets (shared objects, at most maxBatch references) until overwritten.
+  private readonly metrics: MetricInfo[];
+  private readonly values: Float64Array;
+  private readonly times: Float64Array;
+  private readonly tags: SampleTags[];
+  private n = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly sink: SampleSink,
+    private readonly sink: ColumnSink,
     readonly registry: MetricRegistry = new MetricRegistry(),
     flushMs = 100,
     private readonly maxBatch = 2000,
   ) {
+    this.values = new Float64Array(maxBatch);
+    this.times = new Float64Array(maxBatch);
+    this.metrics = new Array<MetricInfo>(maxBatch);
+    this.tags = new Array<SampleTags>(maxBatch);
     this.timer = setInterval(() => this.flush(), flushMs);
     this.timer.unref();
   }
 
-  push(metric: MetricInfo, value: number, tags: SampleTags, time: string): void {
-    if (!metric.declared) {
-      metric.declared = true;
-      this.buf.push(metricLine(metric));
-    }
-    const line: PointLine = { metric: metric.name, type: 'Point', data: { time, value, tags } };
-    this.buf.push(line);
-    if (this.buf.length >= this.maxBatch) this.flush();
-  }
-
-  /** Several points with one tag set and time (an HTTP request's timings). */
-  pushMany(metrics: readonly MetricInfo[], values: readonly number[], tags: SampleTags, time: string): void {
-    for (let i = 0; i < metrics.length; i++) this.push(metrics[i] as MetricInfo, values[i] as number, tags, time);
+  /** One point; `time` in epoch ms. `tags` is shared, never copied: it must not change later. */
+  push(metric: MetricInfo, value: number, tags: SampleTags, time: number): void {
+    const i = this.n++;
+    this.metrics[i] = metric;
+    this.values[i] = value;
+    this.times[i] = time;
+    this.tags[i] = tags;
+    if (this.n === this.maxBatch) this.flush();
   }
 
   flush(): void {
-    if (this.buf.length === 0) return;
-    const batch = this.buf;
-    this.buf = [];
-    this.sink(batch);
+    const length = this.n;
+    if (length === 0) return;
+    this.n = 0;
+    this.sink({ length, metrics: this.metrics, values: this.values, times: this.times, tags: this.tags });
   }
 
   close(): void {

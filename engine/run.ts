@@ -8,14 +8,13 @@ import { describeScriptError, K6ExitError, K6OptionsError, ScriptError, TestAbor
 import { K6_EXIT } from './exit-codes';
 import { LocalInstance, locateWorkerScript, WorkerInstance, type InstanceHandle } from './handles';
 import { Instance, type InstanceOutcome, type InstanceSpec } from './instance';
-import type { MetricInfo } from './metrics';
+import type { MetricInfo, SampleColumns } from './metrics';
 import { mergeOptions, resolveOptions, type ResolvedOptions } from './options';
-import type { SampleLine } from './samples';
 import { SampleMerger } from './stream';
 import { prepareBundle, type PreparedBundle } from './esm';
 import { buildSummary, textSummary, type ThresholdVerdict } from './summary';
 import { buildThresholds, compare, type ThresholdSet } from './thresholds';
-import { formatTime, nowMs } from './time';
+import { nowMs } from './time';
 import type { VU } from './vu';
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
@@ -48,7 +47,7 @@ async function callLifecycle(vu: VU, name: string, arg: unknown, group: string, 
   } finally {
     if (group !== '') {
       // Like an iteration, setup and teardown report their traffic (k6 tags it with the group).
-      const time = formatTime(nowMs());
+      const time = nowMs();
       const tags = { ...vu.tags, group };
       vu.ctx.emitter.push(vu.ctx.registry.get('data_sent') as MetricInfo, vu.sent, tags, time);
       vu.ctx.emitter.push(vu.ctx.registry.get('data_received') as MetricInfo, vu.received, tags, time);
@@ -123,10 +122,10 @@ export async function runEmbeddedImpl(options: EmbeddedRunOptions): Promise<Embe
 }
 
 async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedRunResult> {
-  const merger = new SampleMerger(o.onSamples, log);
+  const merger = new SampleMerger(o.onSamples, log, o.wanted);
   const placeholder = resolveOptions({});
   const mainSpec: InstanceSpec = { bundlePath: o.bundlePath, env: o.env, options: placeholder, segmentIndex: 0, segmentCount: 1, setupData: undefined, connections: o.connections };
-  const main = new Instance(mainSpec, (b) => merger.push(b), log);
+  const main = new Instance(mainSpec, (b) => merger.pushColumns(b), log);
   const handles: InstanceHandle[] = [];
   let exitCode: number = K6_EXIT.ok;
   // A script promise nobody awaits must not crash the embedding process; k6 logs it.
@@ -180,7 +179,7 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
       log('warn', 'engine worker bundle (dist/node/engine/worker.js) not found; running all VUs in this thread (build with `npx tsx scripts/build.ts --node-only`)');
       count = 1;
     }
-    const sink = (b: readonly SampleLine[]): void => merger.push(b);
+    const sink = (b: SampleColumns): void => merger.pushColumns(b);
     // test.abort() in one instance stops all of them, as it stops the single k6 process.
     const onAbort = (): void => handles.forEach((h) => h.stop());
     for (let i = 0; i < count; i++) {
@@ -208,6 +207,8 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
     const runStart = Date.now() + 20;
     const vus = main.ctx.registry.get('vus') as MetricInfo;
     const vusMax = main.ctx.registry.get('vus_max') as MetricInfo;
+    // The options' tags, on the run-level gauges; one object, shared by all their points.
+    const runTags = { ...options.tags };
     const ticker = setInterval(() => {
       let active = 0;
       let max = 0;
@@ -216,9 +217,9 @@ async function runPrepared(o: EmbeddedRunOptions, log: LogFn): Promise<EmbeddedR
         active += st.vusActive;
         max += st.vusMax;
       }
-      const time = formatTime(nowMs());
-      main.ctx.emitter.push(vus, active, { ...options.tags }, time);
-      main.ctx.emitter.push(vusMax, max, { ...options.tags }, time);
+      const time = nowMs();
+      main.ctx.emitter.push(vus, active, runTags, time);
+      main.ctx.emitter.push(vusMax, max, runTags, time);
       const elapsed = Date.now() - runStart;
       const failing = evaluateThresholds(thresholds, agg, elapsed, true, elapsed).filter((v) => !v.ok);
       if (failing.length > 0 && !thresholdAbort) {

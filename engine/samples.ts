@@ -56,6 +56,61 @@ export function parseSampleLine(text: string): SampleLine | undefined {
   return line as SampleLine;
 }
 
+/**
+ * Go's encoding/json escapes these in strings (HTML-safe output); JSON.stringify does not. k6
+ * marshals tag sets with it, the envelope (metric names, thresholds) without: k6 v1.8 writes
+ * `"url":"…?a=1\u0026b=2"` in tags but `"thresholds":["p(95)<500"]`.
+ */
+const GO_ESCAPES = /[<>&\u2028\u2029]/g;
+const HAS_GO_ESCAPE = /[<>&\u2028\u2029]/;
+
+function goString(text: string): string {
+  const json = JSON.stringify(text);
+  return HAS_GO_ESCAPE.test(json) ? json.replace(GO_ESCAPES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+/** Go marshals maps with their keys sorted, as k6 writes tags and metadata (`escape`: as tag sets). */
+function goMap(map: Readonly<Record<string, string>>, escape = true): string {
+  const str = escape ? goString : JSON.stringify;
+  let out = '{';
+  for (const k of Object.keys(map).sort()) out += `${out.length > 1 ? ',' : ''}${str(k)}:${str(map[k] as string)}`;
+  return `${out}}`;
+}
+
+/** Tag sets are shared by many points: each is serialised once. */
+const tagJson = new WeakMap<object, string>();
+
+function tagsText(tags: Readonly<SampleTags> | null): string {
+  if (tags === null) return 'null';
+  let text = tagJson.get(tags);
+  if (text === undefined) {
+    text = goMap(tags);
+    tagJson.set(tags, text);
+  }
+  return text;
+}
+
+/** A number as Go's encoding/json writes a float64 (which, for finite values, JSON.stringify matches). */
+function goNumber(v: number): string {
+  return Number.isFinite(v) ? String(v) : 'null';
+}
+
+/** One line exactly as k6's `--out json` writes it: field order, sorted tags, Go's escaping. */
 export function formatSampleLine(line: SampleLine): string {
-  return JSON.stringify(line);
+  if (line.type === 'Point') {
+    const d = line.data;
+    const meta = d.metadata === undefined || Object.keys(d.metadata).length === 0 ? '' : `,"metadata":${goMap(d.metadata)}`;
+    return `{"metric":${JSON.stringify(line.metric)},"type":"Point","data":{"time":"${d.time}","value":${goNumber(d.value)},"tags":${tagsText(d.tags)}${meta}}}`;
+  }
+  const d = line.data;
+  const subs =
+    d.submetrics === null
+      ? 'null'
+      : `[${d.submetrics
+          .map((sub) => {
+            const s = sub as { name: string; suffix: string; tags: Record<string, string> | null };
+            return `{"name":${JSON.stringify(s.name)},"suffix":${JSON.stringify(s.suffix)},"tags":${s.tags === null ? 'null' : goMap(s.tags, false)}}`;
+          })
+          .join(',')}]`;
+  return `{"type":"Metric","data":{"name":${JSON.stringify(d.name)},"type":"${d.type}","contains":"${d.contains}","thresholds":[${d.thresholds.map((t) => JSON.stringify(t)).join(',')}],"submetrics":${subs}},"metric":${JSON.stringify(line.metric)}}`;
 }

@@ -1,12 +1,23 @@
-// The main thread's view of the sample stream: batches from every instance (same thread or
-// workers) are merged into one, each metric declared once with its thresholds and submetrics,
-// folded into the aggregator, and handed to the caller's sink.
+// The main thread's view of the sample stream: column batches from every instance (same thread
+// or workers) are merged into one stream, each metric declared once with its thresholds and
+// submetrics, folded into the aggregator, and handed to the caller's sink as k6 JSON objects:
+// only for the metrics the caller wants, since building objects nobody reads was most of the
+// stream's cost.
 import { EXPECTED_SUBMETRIC, type Aggregator } from './aggregate';
-import type { MetricLine, SampleLine, SampleSink } from './samples';
+import { metricLine, type MetricInfo, type SampleColumns } from './metrics';
+import type { MetricLine, PointLine, SampleLine, SampleSink } from './samples';
 import type { ThresholdSet } from './thresholds';
+import { formatTime } from './time';
+
+interface MetricState {
+  /** Whether the caller's sink gets this metric's lines (its declaration, then its points). */
+  wanted: boolean;
+  /** Whether the aggregator knows the metric (it is configured after the init context). */
+  aggregated: boolean;
+}
 
 export class SampleMerger {
-  private readonly declared = new Set<string>();
+  private readonly states = new Map<string, MetricState>();
   private thresholds: readonly ThresholdSet[] = [];
   private aggregator: Aggregator | undefined;
 
@@ -15,6 +26,7 @@ export class SampleMerger {
   constructor(
     private readonly sink: SampleSink,
     private readonly log: (level: 'error', line: string) => void = () => undefined,
+    private readonly wanted: (metric: string) => boolean = () => true,
   ) {}
 
   configure(thresholds: readonly ThresholdSet[], aggregator: Aggregator): void {
@@ -22,32 +34,39 @@ export class SampleMerger {
     this.aggregator = aggregator;
   }
 
-  push(batch: readonly SampleLine[]): void {
-    let out: SampleLine[] | undefined;
-    for (let i = 0; i < batch.length; i++) {
-      const line = batch[i] as SampleLine;
-      if (line.type !== 'Metric') continue;
-      // Only the first declaration of a metric survives; later ones (other workers) are dropped.
-      out ??= batch.slice(0, i);
-      if (!this.declared.has(line.metric)) {
-        this.declared.add(line.metric);
-        out.push(this.enrich(line));
-      }
-      for (let j = i + 1; j < batch.length; j++) {
-        const next = batch[j] as SampleLine;
-        if (next.type !== 'Metric') out.push(next);
-        else if (!this.declared.has(next.metric)) {
-          this.declared.add(next.metric);
-          out.push(this.enrich(next));
+  pushColumns(batch: SampleColumns): void {
+    const { length, metrics, values, times, tags } = batch;
+    const agg = this.aggregator;
+    const out: SampleLine[] = [];
+    let last: MetricInfo | undefined;
+    let state: MetricState | undefined;
+    for (let i = 0; i < length; i++) {
+      const info = metrics[i] as MetricInfo;
+      if (info !== last) {
+        last = info;
+        state = this.states.get(info.name);
+        if (state === undefined) {
+          state = { wanted: this.wanted(info.name), aggregated: false };
+          this.states.set(info.name, state);
+          // The declaration goes before the metric's first point, as in k6's JSON output.
+          if (state.wanted) out.push(this.enrich(metricLine(info)));
+        }
+        if (!state.aggregated && agg !== undefined) {
+          state.aggregated = true;
+          agg.declare(info.name, info.type, info.contains);
         }
       }
-      break;
+      const value = values[i] as number;
+      const t = tags[i] as PointLine['data']['tags'];
+      agg?.add(info.name, value, t);
+      if ((state as MetricState).wanted) {
+        const line: PointLine = { metric: info.name, type: 'Point', data: { time: formatTime(times[i] as number), value, tags: t } };
+        out.push(line);
+      }
     }
-    const merged = out ?? batch;
-    if (merged.length === 0) return;
-    this.aggregator?.ingest(merged);
+    if (out.length === 0) return;
     try {
-      this.sink(merged);
+      this.sink(out);
     } catch (err) {
       // The caller's sink runs on the engine's timers; a throw there must not kill the run.
       if (!this.sinkFailed) this.log('error', `onSamples threw (further errors not shown): ${err instanceof Error ? err.message : String(err)}`);

@@ -10,9 +10,17 @@ import type { Abortable, ConnectionOwner } from './modules/http-client';
 import { createModule } from './modules/registry';
 import type { ModuleVU } from './modules/vu-api';
 import type { SampleTags } from './samples';
-import { formatTime, nowMs } from './time';
+import { tagSets } from './tags';
+import { nowMs } from './time';
 
 export type IterationFn = (data: unknown) => unknown;
+
+/** exec.vu.tags: the writable set behind the script's proxy, and whether it changed. */
+interface OwnTags {
+  store: SampleTags;
+  proxy: SampleTags;
+  dirty: boolean;
+}
 
 /** How an iteration ended; `full` iterations count in `iterations` and `iteration_duration`. */
 export interface IterationOutcome {
@@ -27,7 +35,10 @@ export class VU implements BundleScope, ModuleVU {
   /** True while the init context runs: metrics may only be declared then. */
   inInit = true;
   scenario: ScenarioRuntime | null = null;
-  /** Tags of the running iteration: options tags, scenario tags, scenario, group. */
+  /**
+   * Tags of the running iteration: options tags, scenario tags, scenario, group. Never changed
+   * in place (samples and the tag cache share it): a change makes a new object.
+   */
   tags: SampleTags;
   groupPath = '';
   iterationsInInstance = 0;
@@ -47,6 +58,8 @@ export class VU implements BundleScope, ModuleVU {
   private generation = 0;
   private finish: ((outcome: IterationOutcome) => void) | null = null;
   private modules: Map<string, unknown> | null = null;
+  /** exec.vu.tags once the script asked for it (and so may change it). */
+  private own: OwnTags | null = null;
   /** This VU's connection pool (created at its first request) when connections are per VU. */
   readonly connections: ConnectionOwner = { dispatcher: null, lastConnect: null };
 
@@ -81,28 +94,43 @@ export class VU implements BundleScope, ModuleVU {
   /** Points with the VU's current tags (plus `extra`). */
   emit(metric: MetricInfo, value: number, extra?: Record<string, unknown>): void {
     let tags = this.currentTags();
-    if (extra !== undefined && extra !== null) {
-      tags = { ...tags };
-      for (const [k, v] of Object.entries(extra)) tags[k] = String(v);
-    }
-    this.ctx.emitter.push(metric, value, tags, formatTime(nowMs()));
+    if (extra !== undefined && extra !== null) tags = tagSets.withExtra(tags, extra);
+    this.ctx.emitter.push(metric, value, tags, nowMs());
   }
 
   currentTags(): SampleTags {
-    if (this.tags.group === this.groupPath) return this.tags;
-    return { ...this.tags, group: this.groupPath };
-  }
-
-  /** exec.vu.tags: this VU's own, writable tag set (copied on first use, as tags are shared). */
-  ownTags(): SampleTags {
-    if (!this.tagsOwned) {
-      this.tags = { ...this.tags };
-      this.tagsOwned = true;
+    if (this.own !== null && this.own.dirty) {
+      // exec.vu.tags changed since the last sample: later samples get a new set, earlier ones
+      // (still buffered) keep theirs.
+      this.own.dirty = false;
+      this.tags = { ...this.own.store };
     }
-    return this.tags;
+    const tags = this.tags;
+    if (tags.group === this.groupPath) return tags;
+    return tagSets.withTag(tags, 'group', this.groupPath);
   }
 
-  private tagsOwned = false;
+  /**
+   * exec.vu.tags: this VU's own, writable tag set. The script writes through a proxy that marks
+   * the set changed, so the immutable `tags` that samples share is rebuilt only after a write.
+   */
+  ownTags(): SampleTags {
+    if (this.own === null) {
+      const own: OwnTags = { store: { ...this.tags }, proxy: {}, dirty: false };
+      own.proxy = new Proxy(own.store, {
+        set(target, key, value): boolean {
+          own.dirty = true;
+          return Reflect.set(target, key, value);
+        },
+        deleteProperty(target, key): boolean {
+          own.dirty = true;
+          return Reflect.deleteProperty(target, key);
+        },
+      });
+      this.own = own;
+    }
+    return this.own.proxy;
+  }
 
   countTraffic(sent: number, received: number): void {
     this.sent += sent;
@@ -122,11 +150,14 @@ export class VU implements BundleScope, ModuleVU {
   activate(scenario: ScenarioRuntime): void {
     this.scenario = scenario;
     this.env = scenario.env;
-    if (this.tagsOwned) {
+    if (this.own !== null) {
       // Tags a script set on the VU stay with it into the next scenario, as in k6.
-      const own = this.tags;
-      this.tags = { ...scenario.tags };
-      for (const k of Object.keys(own)) if (!(k in this.tags) && k !== 'scenario' && k !== 'group') this.tags[k] = own[k] as string;
+      const own = this.own.store;
+      const tags: SampleTags = { ...scenario.tags };
+      for (const k of Object.keys(own)) if (!(k in tags) && k !== 'scenario' && k !== 'group') tags[k] = own[k] as string;
+      this.tags = tags;
+      // The next exec.vu.tags makes a new writable copy of these.
+      this.own = null;
     } else this.tags = scenario.tags;
     this.iterationInScenario = 0;
   }
@@ -268,8 +299,8 @@ export class VU implements BundleScope, ModuleVU {
       this.iterationInScenario++;
       this.iterationsInInstance++;
       const end = nowMs();
-      const time = formatTime(end);
-      const tags = this.tags;
+      const time = end;
+      const tags = this.currentTags();
       const em = this.ctx.emitter;
       const reg = this.ctx.registry;
       em.push(reg.get('data_sent') as MetricInfo, this.sent, tags, time);

@@ -4,6 +4,7 @@ import { describeScriptError, K6ExitError } from './errors';
 import { K6_EXIT } from './exit-codes';
 import type { MainToWorker, WorkerToMain } from './handles';
 import { Instance, type InstanceSpec } from './instance';
+import type { SampleColumns } from './metrics';
 
 function post(msg: WorkerToMain): void {
   parentPort?.postMessage(msg);
@@ -14,7 +15,14 @@ async function main(): Promise<void> {
   if (port === null) throw new Error('engine/worker.js must run in a worker thread');
   const spec = workerData as InstanceSpec;
   process.on('unhandledRejection', (reason) => post({ t: 'log', level: 'error', line: `Uncaught (in promise) ${describeScriptError(reason)}` }));
-  const inst = new Instance(spec, (batch) => post({ t: 'samples', json: JSON.stringify(batch) }), (level, line) => post({ t: 'log', level, line }), (reason) => post({ t: 'abort', reason }));
+  const onSamples = (batch: SampleColumns): void => {
+    const n = batch.length;
+    const values = batch.values.slice(0, n);
+    const times = batch.times.slice(0, n);
+    const msg: WorkerToMain = { t: 'samples', length: n, metrics: batch.metrics.slice(0, n), values, times, tags: batch.tags.slice(0, n) };
+    port.postMessage(msg, [values.buffer, times.buffer]);
+  };
+  const inst = new Instance(spec, onSamples, (level, line) => post({ t: 'log', level, line }), (reason) => post({ t: 'abort', reason }));
   try {
     inst.init();
   } catch (err) {

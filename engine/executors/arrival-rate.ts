@@ -3,7 +3,7 @@
 // instance starts only the iterations its execution segment owns, as k6 stripes them.
 import type { MetricInfo } from '../metrics';
 import type { Stage } from '../options';
-import { formatTime, nowMs } from '../time';
+import { nowMs } from '../time';
 import type { VU } from '../vu';
 import type { Executor, ExecutorEnv } from './common';
 import { LoopSet, wait } from './common';
@@ -82,7 +82,7 @@ async function runSchedule(env: ExecutorEnv, schedule: Schedule, endMs: number):
         warnedMax = true;
         env.ctx.log('warn', `Insufficient VUs, reached ${cfg.maxVUs} active VUs and cannot initialize more executor=${cfg.executor} scenario=${cfg.name}`);
       }
-      env.ctx.emitter.push(dropped, 1, droppedTags, formatTime(nowMs()));
+      env.ctx.emitter.push(dropped, 1, droppedTags, nowMs());
       continue;
     }
     const v = vu;

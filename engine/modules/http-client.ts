@@ -5,7 +5,8 @@ import { Agent, buildConnector, type Dispatcher } from 'undici';
 export interface RawResponse {
   status: number;
   statusText: string;
-  headers: Record<string, string | string[] | undefined>;
+  /** Response headers by lower-case name, parsed on first read. */
+  readonly headers: Readonly<Record<string, string | string[]>>;
   body: Buffer;
   /** Bytes on the wire, estimated from status line, headers and body. */
   bytesReceived: number;
@@ -102,63 +103,8 @@ export class HttpClient {
   send(req: RawRequest, owner: ConnectionOwner, tracker: RequestTracker): Promise<RawResponse> {
     const agent = this.dispatcherFor(owner);
     return new Promise<RawResponse>((resolve) => {
-      const res: RawResponse = { status: 0, statusText: '', headers: {}, body: EMPTY, bytesReceived: 0, tStart: performance.now(), tSocket: 0, connecting: 0, tHeaders: 0, tEnd: 0, error: null };
-      const chunks: Buffer[] = [];
-      let controller: Dispatcher.DispatchController | null = null;
-      let settled = false;
-      const done = (err: Error | null): void => {
-        if (settled) return;
-        settled = true;
-        res.tEnd = performance.now();
-        if (res.tHeaders === 0) res.tHeaders = res.tEnd;
-        if (res.tSocket === 0) res.tSocket = res.tHeaders;
-        res.error = err;
-        if (err === null) {
-          res.body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-          res.bytesReceived += res.body.length;
-        }
-        tracker.untrackRequest(handle);
-        resolve(res);
-      };
-      const handle: Abortable = {
-        abort(reason: Error): void {
-          if (controller !== null) controller.abort(reason);
-          done(reason);
-        },
-      };
-      tracker.trackRequest(handle);
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(c: Dispatcher.DispatchController): void {
-          controller = c;
-          res.tSocket = performance.now();
-          const conn = owner.lastConnect;
-          if (conn !== null && conn.at >= res.tStart) {
-            res.connecting = conn.ms;
-            owner.lastConnect = null;
-          }
-        },
-        onResponseStart(_c, statusCode, headers, statusMessage): void {
-          res.tHeaders = performance.now();
-          res.status = statusCode;
-          res.statusText = statusMessage ?? '';
-          res.headers = headers;
-          let n = 17 + (statusMessage?.length ?? 0);
-          for (const k in headers) {
-            const v = headers[k];
-            n += k.length + 4 + (typeof v === 'string' ? v.length : Array.isArray(v) ? v.join(', ').length : 0);
-          }
-          res.bytesReceived = n;
-        },
-        onResponseData(_c, chunk: Buffer): void {
-          chunks.push(chunk);
-        },
-        onResponseEnd(): void {
-          done(null);
-        },
-        onResponseError(_c, err: Error): void {
-          done(err);
-        },
-      };
+      const exchange = new Exchange(owner, tracker, resolve);
+      tracker.trackRequest(exchange);
       try {
         agent.dispatch(
           {
@@ -171,10 +117,10 @@ export class HttpClient {
             bodyTimeout: req.timeoutMs,
             reset: this.noReuse,
           },
-          handler,
+          exchange,
         );
       } catch (err) {
-        done(err instanceof Error ? err : new Error(String(err)));
+        exchange.onError(err instanceof Error ? err : new Error(String(err)));
       }
     });
   }
@@ -195,3 +141,109 @@ export class HttpClient {
 }
 
 const EMPTY = Buffer.alloc(0);
+const NO_HEADERS: Buffer[] = [];
+
+/**
+ * One request in flight: undici's handler, the response it builds, and the handle that aborts
+ * it, all in one object. A VU with hundreds of agents has as many requests waiting (long polls),
+ * and a promise, a response object and seven closures each were most of their memory. It speaks
+ * undici's callback API (onConnect … onComplete), which undici runs without a wrapper and which
+ * hands the headers over raw: they are parsed only if the script reads them.
+ */
+class Exchange implements RawResponse, Abortable, Dispatcher.DispatchHandler {
+  status = 0;
+  statusText = '';
+  body: Buffer = EMPTY;
+  bytesReceived = 0;
+  readonly tStart = performance.now();
+  tSocket = 0;
+  connecting = 0;
+  tHeaders = 0;
+  tEnd = 0;
+  error: Error | null = null;
+  private rawHeaders: Buffer[] = NO_HEADERS;
+  private parsed: Record<string, string | string[]> | null = null;
+  private chunks: Buffer[] | null = null;
+  private abortDispatch: ((err?: Error) => void) | null = null;
+  private settled = false;
+
+  constructor(
+    private readonly owner: ConnectionOwner,
+    private readonly tracker: RequestTracker,
+    private readonly resolve: (res: RawResponse) => void,
+  ) {}
+
+  get headers(): Readonly<Record<string, string | string[]>> {
+    if (this.parsed === null) {
+      const out: Record<string, string | string[]> = {};
+      const raw = this.rawHeaders;
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
+        const value = (raw[i + 1] as Buffer).toString('latin1');
+        const prev = Object.hasOwn(out, name) ? out[name] : undefined;
+        if (prev === undefined) out[name] = value;
+        else if (Array.isArray(prev)) prev.push(value);
+        else out[name] = [prev, value];
+      }
+      this.parsed = out;
+    }
+    return this.parsed;
+  }
+
+  abort(reason: Error): void {
+    this.abortDispatch?.(reason);
+    this.done(reason);
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortDispatch = abort;
+    this.tSocket = performance.now();
+    const conn = this.owner.lastConnect;
+    if (conn !== null && conn.at >= this.tStart) {
+      this.connecting = conn.ms;
+      this.owner.lastConnect = null;
+    }
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
+    this.tHeaders = performance.now();
+    this.status = statusCode;
+    this.statusText = statusText ?? '';
+    this.rawHeaders = rawHeaders;
+    let n = 17 + this.statusText.length;
+    for (let i = 0; i < rawHeaders.length; i++) n += (rawHeaders[i] as Buffer).length + 2;
+    this.bytesReceived = n;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.body === EMPTY && this.chunks === null) this.body = chunk;
+    else (this.chunks ??= [this.body]).push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.done(null);
+  }
+
+  onError(err: Error): void {
+    this.done(err);
+  }
+
+  private done(err: Error | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.tEnd = performance.now();
+    if (this.tHeaders === 0) this.tHeaders = this.tEnd;
+    if (this.tSocket === 0) this.tSocket = this.tHeaders;
+    this.error = err;
+    if (err === null) {
+      if (this.chunks !== null) this.body = Buffer.concat(this.chunks);
+      this.bytesReceived += this.body.length;
+    } else this.body = EMPTY;
+    this.chunks = null;
+    this.abortDispatch = null;
+    this.tracker.untrackRequest(this);
+    this.resolve(this);
+  }
+}

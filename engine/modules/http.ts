@@ -3,7 +3,8 @@
 import { parseDuration } from '../duration';
 import type { MetricInfo } from '../metrics';
 import type { SampleTags } from '../samples';
-import { formatTime, nowMs } from '../time';
+import { tagSets, extraKey } from '../tags';
+import { nowMs } from '../time';
 import type { RawResponse } from './http-client';
 import type { ModuleVU } from './vu-api';
 
@@ -46,9 +47,18 @@ function isExpected(cb: ExpectedStatuses | null, status: number): boolean {
   return false;
 }
 
+const canonicalCache = new Map<string, string>();
+
 /** k6 canonicalises header names as Go's net/http does (content-type → Content-Type). */
 function canonicalHeader(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
+  let c = canonicalCache.get(name);
+  if (c === undefined) {
+    c = name.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
+    // Header names come from a small set; a server inventing new ones must not grow this forever.
+    if (canonicalCache.size > 1000) canonicalCache.clear();
+    canonicalCache.set(name, c);
+  }
+  return c;
 }
 
 function errorInfo(err: Error): { message: string; code: number } {
@@ -75,19 +85,53 @@ function errorInfo(err: Error): { message: string; code: number } {
   }
 }
 
-/** Parsed URLs are cached: agents hit the same few endpoints millions of times. */
-const urlCache = new Map<string, { origin: string; path: string; host: string }>();
+interface Target {
+  origin: string;
+  path: string;
+  host: string;
+}
 
-function splitUrl(url: string): { origin: string; path: string; host: string } {
-  let hit = urlCache.get(url);
-  if (hit === undefined) {
-    const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`unsupported protocol scheme "${u.protocol.slice(0, -1)}"`);
-    hit = { origin: u.origin, path: `${u.pathname}${u.search}`, host: u.host };
-    if (urlCache.size > 10_000) urlCache.clear();
-    urlCache.set(url, hit);
+/** Origins by the scheme and authority as written: a few per run, each parsed once. */
+const originCache = new Map<string, { origin: string; host: string }>();
+
+/**
+ * Characters a URL parser leaves as they are in a path and query: a URL made only of these
+ * needs no parser beyond finding its authority, and that is the URL of nearly every request.
+ */
+const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*$/;
+/** Dot segments, plain or percent-encoded, which a parser resolves. */
+const DOT_SEGMENT = /\/(\.|%2e)/i;
+
+function parseUrl(url: string): Target {
+  const u = new URL(url);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`unsupported protocol scheme "${u.protocol.slice(0, -1)}"`);
+  return { origin: u.origin, path: `${u.pathname}${u.search}`, host: u.host };
+}
+
+/**
+ * Splits a URL into origin and path as `new URL` would. Agents call thousands of distinct URLs
+ * (one per cluster and resource), so a cache of whole URLs thrashed; the origin is what repeats.
+ */
+function splitUrl(url: string): Target {
+  const start = url.startsWith('http://') ? 7 : url.startsWith('https://') ? 8 : -1;
+  if (start < 0) return parseUrl(url);
+  let end = start;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */ || c === 92 /* \ */) break;
+    end++;
   }
-  return hit;
+  const authority = url.slice(0, end);
+  let o = originCache.get(authority);
+  if (o === undefined) {
+    const t = parseUrl(`${authority}/`);
+    o = { origin: t.origin, host: t.host };
+    if (originCache.size > 1000) originCache.clear();
+    originCache.set(authority, o);
+  }
+  const path = end === url.length ? '/' : url.charCodeAt(end) === 63 ? `/${url.slice(end)}` : url.slice(end);
+  if (!PLAIN_PATH.test(path) || DOT_SEGMENT.test(path) || path.endsWith('?')) return parseUrl(url);
+  return { origin: o.origin, path, host: o.host };
 }
 
 function encodeBody(body: unknown, headers: Record<string, string>): Buffer | string | null {
@@ -102,57 +146,99 @@ function encodeBody(body: unknown, headers: Record<string, string>): Buffer | st
   return String(body);
 }
 
+/** Milliseconds rounded to whole nanoseconds. */
+function ns(ms: number): number {
+  return Math.round(ms * 1e6) / 1e6;
+}
+
+type Timings = { duration: number; blocked: number; looking_up: number; connecting: number; tls_handshaking: number; sending: number; waiting: number; receiving: number };
+
+/**
+ * k6's Response. What a script may never read is built on first read: the body text, the
+ * header map with canonical names, and the request as sent.
+ */
 class K6Response {
   status: number;
   status_text: string;
   proto: string;
-  body: string | ArrayBuffer | null;
   error: string;
   error_code: number;
   url: string;
   remote_ip = '';
   remote_port = 0;
-  timings: Record<string, number>;
-  request: { method: string; url: string; headers: Record<string, string[]>; body: string };
-  private readonly rawHeaders: Record<string, string | string[] | undefined>;
+  timings: Timings;
+  private readonly raw: RawResponse;
+  private readonly method: string;
+  private readonly reqHeaders: Record<string, string>;
+  private readonly reqBody: string;
+  private readonly responseType: ResponseType;
+  /** The decoded body once read or set; `undefined` until then. */
+  private bodyValue: string | ArrayBuffer | null | undefined = undefined;
   private headerCache: Record<string, string> | null = null;
+  private requestCache: { method: string; url: string; headers: Record<string, string[]>; body: string } | null = null;
 
   constructor(raw: RawResponse, method: string, url: string, reqHeaders: Record<string, string>, reqBody: string, responseType: ResponseType, err: { message: string; code: number } | null) {
+    this.raw = raw;
+    this.method = method;
+    this.reqHeaders = reqHeaders;
+    this.reqBody = reqBody;
+    this.responseType = responseType;
     this.status = raw.status;
     this.status_text = raw.status === 0 ? '' : `${raw.status} ${raw.statusText}`;
     this.proto = raw.error === null ? 'HTTP/1.1' : '';
     this.url = url;
-    this.rawHeaders = raw.headers;
     this.error = raw.error === null ? '' : (err?.message ?? '');
     this.error_code = err?.code ?? 0;
-    if (raw.error !== null || responseType === 'none') this.body = null;
-    else if (responseType === 'binary') this.body = raw.body.buffer.slice(raw.body.byteOffset, raw.body.byteOffset + raw.body.byteLength) as ArrayBuffer;
-    else this.body = raw.body.toString('utf8');
     const failed = raw.error !== null;
     // As in k6, duration is sending + waiting + receiving; queueing and connecting are "blocked".
     const blocked = failed ? 0 : Math.max(0, raw.tSocket - raw.tStart);
-    const sending = 0;
     const waiting = failed ? 0 : Math.max(0, raw.tHeaders - raw.tSocket);
     const receiving = failed ? 0 : raw.tEnd - raw.tHeaders;
     const connecting = failed ? 0 : Math.min(raw.connecting, blocked);
-    this.timings = { duration: sending + waiting + receiving, blocked, looking_up: 0, connecting, tls_handshaking: 0, sending, waiting, receiving };
-    const h: Record<string, string[]> = {};
-    for (const [k, v] of Object.entries(reqHeaders)) h[canonicalHeader(k)] = [v];
-    this.request = { method, url, headers: h, body: reqBody };
+    // k6 measures in nanoseconds: round to them, so values print as k6's do (12.196373, not 12.196372999999994).
+    this.timings = { duration: ns(waiting + receiving), blocked: ns(blocked), looking_up: 0, connecting: ns(connecting), tls_handshaking: 0, sending: 0, waiting: ns(waiting), receiving: ns(receiving) };
+  }
+
+  get body(): string | ArrayBuffer | null {
+    if (this.bodyValue === undefined) {
+      const raw = this.raw;
+      if (raw.error !== null || this.responseType === 'none') this.bodyValue = null;
+      else if (this.responseType === 'binary') this.bodyValue = raw.body.buffer.slice(raw.body.byteOffset, raw.body.byteOffset + raw.body.byteLength) as ArrayBuffer;
+      else this.bodyValue = raw.body.toString('utf8');
+    }
+    return this.bodyValue;
+  }
+
+  set body(value: string | ArrayBuffer | null) {
+    this.bodyValue = value;
+  }
+
+  get request(): { method: string; url: string; headers: Record<string, string[]>; body: string } {
+    if (this.requestCache === null) {
+      const h: Record<string, string[]> = {};
+      for (const k of Object.keys(this.reqHeaders)) h[canonicalHeader(k)] = [this.reqHeaders[k] as string];
+      this.requestCache = { method: this.method, url: this.url, headers: h, body: this.reqBody };
+    }
+    return this.requestCache;
   }
 
   get headers(): Record<string, string> {
     if (this.headerCache === null) {
       const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(this.rawHeaders)) if (v !== undefined) out[canonicalHeader(k)] = Array.isArray(v) ? v.join(', ') : v;
+      const raw = this.raw.headers;
+      for (const k of Object.keys(raw)) {
+        const v = raw[k];
+        if (v !== undefined) out[canonicalHeader(k)] = Array.isArray(v) ? v.join(', ') : v;
+      }
       this.headerCache = out;
     }
     return this.headerCache;
   }
 
   json(selector?: string): unknown {
-    if (typeof this.body !== 'string') throw new Error('the body is null so we can\'t transform it to JSON - this likely was because of a request error getting the response');
-    const value: unknown = JSON.parse(this.body);
+    const body = this.body;
+    if (typeof body !== 'string') throw new Error('the body is null so we can\'t transform it to JSON - this likely was because of a request error getting the response');
+    const value: unknown = JSON.parse(body);
     if (selector === undefined) return value;
     let cur: unknown = value;
     for (const part of selector.split('.')) {
@@ -167,6 +253,55 @@ class K6Response {
   }
 }
 
+/**
+ * The tags of one request's points, shared by every request of the same template: the VU's tags
+ * (the base), then method, url, name, status, expected_response, proto or error, error_code,
+ * and the call's own tags. As in k6, a `name` tag stands for the URL in the `url` tag too, so
+ * requests to per-cluster URLs under one name share one set.
+ */
+function requestTags(base: Readonly<SampleTags>, m: string, urlStr: string, status: number, expected: boolean, err: { message: string; code: number } | null, failed: boolean, user: UserTags | null): SampleTags {
+  const urlTag = user?.name ?? urlStr;
+  const key = `${m}\u0000${status}\u0000${expected ? 't' : 'f'}\u0000${failed ? `${err?.message ?? ''}\u0000` : ''}${err === null ? '' : err.code}\u0000${urlTag}${user === null ? '' : user.key}`;
+  const hit = tagSets.get(base, key);
+  if (hit !== undefined) return hit;
+  const tags: SampleTags = { ...base };
+  tags.method = m;
+  tags.url = urlStr;
+  tags.name = urlStr;
+  tags.status = String(status);
+  tags.expected_response = expected ? 'true' : 'false';
+  if (!failed) tags.proto = 'HTTP/1.1';
+  else tags.error = err?.message ?? '';
+  if (err !== null) tags.error_code = String(err.code);
+  if (user !== null) {
+    for (const k of Object.keys(user.tags)) tags[k] = user.tags[k] as string;
+    if (user.name !== undefined) tags.url = user.name;
+  }
+  return tagSets.put(base, key, tags);
+}
+
+/** A call's own tags as strings, with the key that names them in the tag cache. */
+interface UserTags {
+  tags: Record<string, string>;
+  key: string;
+  name: string | undefined;
+}
+
+function userTagsOf(tags: Record<string, unknown> | undefined | null): UserTags | null {
+  if (tags === undefined || tags === null) return null;
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(tags)) out[k] = String(tags[k]);
+  return { tags: out, key: extraKey(out, '\u0000'), name: out.name };
+}
+
+interface RequestOptions {
+  timeoutMs: number;
+  responseType: ResponseType;
+  cb: ExpectedStatuses | null;
+  userTags: UserTags | null;
+  baseTags: Readonly<SampleTags>;
+}
+
 function syncUnsupported(name: string): () => never {
   return () => {
     throw new Error(`http.${name}() is synchronous and would block the whole VU; the embedded engine supports only the async API: use \`await http.asyncRequest(method, url, body, params)\``);
@@ -176,39 +311,46 @@ function syncUnsupported(name: string): () => never {
 export function createHttpModule(vu: ModuleVU): object {
   let responseCallback: ExpectedStatuses | null = DEFAULT_EXPECTED;
   const reg = vu.ctx.registry;
-  const metrics = HTTP_METRICS.map((n) => reg.get(n) as MetricInfo);
+  const metric = (name: (typeof HTTP_METRICS)[number]): MetricInfo => reg.get(name) as MetricInfo;
+  const mReqs = metric('http_reqs');
+  const mDuration = metric('http_req_duration');
+  const mBlocked = metric('http_req_blocked');
+  const mConnecting = metric('http_req_connecting');
+  const mTls = metric('http_req_tls_handshaking');
+  const mSending = metric('http_req_sending');
+  const mWaiting = metric('http_req_waiting');
+  const mReceiving = metric('http_req_receiving');
+  const mFailed = metric('http_req_failed');
 
-  /** One request on the wire, with its samples; never rejects (errors are in the response). */
-  async function exchange(m: string, urlStr: string, headers: Record<string, string>, payload: Buffer | string | null, opts: { timeoutMs: number; responseType: ResponseType; cb: ExpectedStatuses | null; userTags: Record<string, unknown> | undefined; baseTags: Readonly<SampleTags> }): Promise<{ raw: RawResponse; response: K6Response } | undefined> {
-    const target = splitUrl(urlStr);
-    const ticket = vu.hold();
-    const raw = await vu.ctx.http.send({ origin: target.origin, path: target.path, method: m, headers, body: payload, timeoutMs: opts.timeoutMs }, vu.connections, vu);
-    // The iteration ended while the request was in flight; its continuation must not run.
-    if (!vu.isCurrent(ticket)) return undefined;
-    const err = raw.error === null ? (raw.status >= 400 ? { message: '', code: 1000 + raw.status } : null) : errorInfo(raw.error);
+  /**
+   * A request's answer as k6 has it: the response object, its points and traffic. Synchronous,
+   * so a request costs asyncRequest's one async frame and the transport's one promise.
+   */
+  function record(m: string, urlStr: string, target: Target, headers: Record<string, string>, payload: Buffer | string | null, opts: RequestOptions, raw: RawResponse): K6Response {
+    const failed = raw.error !== null;
+    const err = !failed ? (raw.status >= 400 ? { message: '', code: 1000 + raw.status } : null) : errorInfo(raw.error as Error);
     const response = new K6Response(raw, m, urlStr, headers, typeof payload === 'string' ? payload : '', opts.responseType, err);
-    const expected = raw.error === null && isExpected(opts.cb, raw.status);
+    const expected = !failed && isExpected(opts.cb, raw.status);
+    const tags = requestTags(opts.baseTags, m, urlStr, raw.status, expected, err, failed, opts.userTags);
 
-    const tags: SampleTags = { ...opts.baseTags };
-    tags.method = m;
-    tags.url = urlStr;
-    tags.name = urlStr;
-    tags.status = String(raw.status);
-    tags.expected_response = expected ? 'true' : 'false';
-    if (raw.error === null) tags.proto = 'HTTP/1.1';
-    else tags.error = err?.message ?? '';
-    if (err !== null) tags.error_code = String(err.code);
-    if (opts.userTags !== undefined && opts.userTags !== null) for (const [k, v] of Object.entries(opts.userTags)) tags[k] = String(v);
-
-    const t = response.timings as { duration: number; blocked: number; connecting: number; tls_handshaking: number; sending: number; waiting: number; receiving: number };
-    vu.ctx.emitter.pushMany(metrics, [1, t.duration, t.blocked, t.connecting, t.tls_handshaking, t.sending, t.waiting, t.receiving, expected ? 0 : 1], tags, formatTime(nowMs()));
+    const t = response.timings;
+    const time = nowMs();
+    const em = vu.ctx.emitter;
+    em.push(mReqs, 1, tags, time);
+    em.push(mDuration, t.duration, tags, time);
+    em.push(mBlocked, t.blocked, tags, time);
+    em.push(mConnecting, t.connecting, tags, time);
+    em.push(mTls, t.tls_handshaking, tags, time);
+    em.push(mSending, t.sending, tags, time);
+    em.push(mWaiting, t.waiting, tags, time);
+    em.push(mReceiving, t.receiving, tags, time);
+    em.push(mFailed, expected ? 0 : 1, tags, time);
     let sent = m.length + target.path.length + target.host.length + 19;
     for (const k in headers) sent += k.length + (headers[k] as string).length + 4;
     if (payload !== null) sent += typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
     vu.countTraffic(sent, raw.bytesReceived);
-    if (raw.error !== null) vu.ctx.log('warn', `Request Failed error="${urlStr}: ${err?.message ?? ''}"`);
-    vu.release(ticket);
-    return { raw, response };
+    if (failed) vu.ctx.log('warn', `Request Failed error="${urlStr}: ${err?.message ?? ''}"`);
+    return response;
   }
 
   async function asyncRequest(method: string, url: unknown, body?: unknown, params?: RequestParams | null): Promise<K6Response> {
@@ -218,26 +360,33 @@ export function createHttpModule(vu: ModuleVU): object {
     const p = params ?? {};
     const defaults = vu.ctx.httpDefaults;
     const headers: Record<string, string> = { 'user-agent': defaults.userAgent };
-    if (p.headers !== undefined && p.headers !== null) for (const [k, v] of Object.entries(p.headers)) headers[k.toLowerCase()] = String(v);
+    if (p.headers !== undefined && p.headers !== null) for (const k of Object.keys(p.headers)) headers[k.toLowerCase()] = String(p.headers[k]);
+    // A bad URL throws here, before anything is sent, as in k6.
     splitUrl(urlStr);
     let payload = encodeBody(body, headers);
-    const opts = {
+    const opts: RequestOptions = {
       timeoutMs: p.timeout === undefined ? 60_000 : parseDuration(p.timeout, 'request timeout'),
-      responseType: p.responseType ?? ((defaults.discardResponseBodies ? 'none' : 'text') as ResponseType),
+      responseType: p.responseType ?? (defaults.discardResponseBodies ? 'none' : 'text'),
       cb: p.responseCallback === undefined ? responseCallback : p.responseCallback,
-      userTags: p.tags,
+      userTags: userTagsOf(p.tags),
       // Tags are those at the call (inside a group, say), not those after an await.
       baseTags: vu.currentTags(),
     };
     // k6 follows up to 10 redirects by default (params.redirects), each hop its own sample.
     let redirectsLeft = typeof p.redirects === 'number' ? p.redirects : defaults.maxRedirects;
     for (;;) {
-      const hop = await exchange(m, urlStr, headers, payload, opts);
-      if (hop === undefined) return new Promise<K6Response>(() => undefined);
-      const { raw, response } = hop;
-      const location = raw.headers.location;
+      const target = splitUrl(urlStr);
+      const ticket = vu.hold();
+      const raw = await vu.ctx.http.send({ origin: target.origin, path: target.path, method: m, headers, body: payload, timeoutMs: opts.timeoutMs }, vu.connections, vu);
+      // The iteration ended while the request was in flight: its continuation must never run.
+      if (!vu.isCurrent(ticket)) return new Promise<K6Response>(() => undefined);
+      const response = record(m, urlStr, target, headers, payload, opts, raw);
+      vu.release(ticket);
       if (raw.error !== null && (p.throw ?? defaults.throwOnError)) throw new Error(`${urlStr}: ${response.error}`);
-      if (raw.error !== null || !REDIRECTS.has(raw.status) || typeof location !== 'string' || redirectsLeft <= 0) return response;
+      if (raw.error !== null || !REDIRECTS.has(raw.status) || redirectsLeft <= 0) return response;
+      // Headers are parsed on first read: only a redirect needs them here.
+      const location = raw.headers.location;
+      if (typeof location !== 'string') return response;
       redirectsLeft--;
       urlStr = new URL(location, urlStr).toString();
       if (raw.status === 303 || ((raw.status === 301 || raw.status === 302) && m === 'POST')) {

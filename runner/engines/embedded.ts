@@ -24,6 +24,7 @@ export function embeddedEngine(workers = defaultWorkers()): LoadEngine {
         env: run.env,
         workers,
         onSamples: run.onSamples,
+        wanted: run.wanted,
         onLog: (_level, line) => run.onLog(line),
         signal: run.signal,
       });

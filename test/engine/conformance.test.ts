@@ -94,7 +94,9 @@ const CASES: Case[] = [
       expect(countPoints(r.points, 'checks')).toBe(8);
       expect(r.points.filter((p) => p.metric === 'checks').every((p) => p.data.value === 1)).toBe(true);
       // The redirect hop is a request of its own.
-      expect(countPoints(r.points, 'http_reqs')).toBe(5);
+      expect(countPoints(r.points, 'http_reqs')).toBe(6);
+      const named = r.points.find((p) => p.metric === 'http_reqs' && p.data.tags?.name === 'ok-by-id');
+      expect(named?.data.tags?.url).toBe('ok-by-id');
       expect(countPoints(r.points, 'http_req_failed')).toBe(2);
       expect(countPoints(r.points, 'data_received')).toBeGreaterThan(0);
     },

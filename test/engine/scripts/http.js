@@ -8,6 +8,8 @@ exports.default = async function () {
   check(missing, { 'status 404': (r) => r.status === 404, 'code 1404': (r) => r.error_code === 1404 });
   const redirected = await http.asyncRequest('GET', `${__ENV.BASE_URL}/redirect`);
   check(redirected, { 'followed redirect': (r) => r.status === 200 && r.url.endsWith('/ok?from=redirect') });
+  // A name tag stands for the URL in the url tag too (k6 groups per-id URLs under one name).
+  await http.asyncRequest('GET', `${__ENV.BASE_URL}/ok?id=7`, null, { tags: { name: 'ok-by-id' } });
   const refused = await http.asyncRequest('GET', 'http://127.0.0.1:1/', null, { timeout: '2s' });
   check(refused, { 'status 0': (r) => r.status === 0, 'code 1212': (r) => r.error_code === 1212 });
 };
