@@ -13,9 +13,29 @@
 //    - open-loop steps of rising rate until server-side P99 exceeds 50 ms, errors appear, or the
 //      driver cannot keep up: the highest rate sustained with P99 < 50 ms,
 //    - a rollout's watch fan-out: 2,000 parked watches, one bundle, time to the last answer.
+//    - the fleet mix (3. below), this build alone: requests per CPU-second of the simulator.
+// 3. `--fleet`: the fleet mix of `npm run scale -- --clusters 10000` against this simulator
+//    build, or with `--before DIR` against DIR's build too (a worktree of an older commit: `git
+//    worktree add /tmp/before HEAD`, node_modules symlinked), alternating before/after/after/
+//    before... (`--rounds N`, default 2) in one invocation, so both see the same noisy machine.
+//    The mix, as the scenario with the k6.config.ts base, driven open-loop from a raw HTTP/1.1
+//    client (cheap, so the driver leaves the cores to the simulator): registration POST + long-
+//    poll GET at 500/s; per agent a deployment watch on its own connection and a lease PUT every
+//    10 s +-25 % with 3 node reports; 5 s after the last registration a rollout (a bundle per
+//    namespace, 4 KiB payload, every cluster) that wakes every watch, each agent then a status
+//    PUT 20-200 ms later and an events POST, then a new watch; operator GET 5/s, PATCH 2/s,
+//    namespace LIST 1/s and cluster LIST 0.2/s (every page of 500), bundle GET 1/s per namespace
+//    while the rollout runs; 60 s (`--agents`, `--seconds`, `--rollouts` change it). Figures:
+//    requests answered per CPU-second of the simulator process (utime + stime from /proc, the
+//    whole run), client-side P99 per request kind, the rollout's fan-out, then fixed-rate lease
+//    steps (`--fixed-rate 1000,3000,...`, `--fixed-seconds`; default 3,000/s for 5 s): P99 and
+//    requests per CPU-second at a fixed rate. CPU per request falls as the rate rises (a busy
+//    event loop handles several requests per wake-up), so compare figures at equal rates only.
+//    `--cpu-prof-dir D` and `--node-arg F` (repeatable) profile the simulator children.
 // Every loop is bounded in count and time; all traffic goes to 127.0.0.1.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -122,8 +142,14 @@ interface Server {
   pid: number;
 }
 
-async function launchSimulator(args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, [join(root, 'dist/node/simulator/main.js'), '--port', '0', ...args], {
+/** `--cpu-prof-dir DIR`: every simulator child writes a V8 CPU profile there when it exits. */
+const cpuProfDir = ((i) => (i < 0 ? undefined : process.argv[i + 1]))(process.argv.indexOf('--cpu-prof-dir'));
+/** `--node-arg FLAG` (repeatable): more node flags for the simulator children, e.g. --perf-basic-prof for perf. */
+const extraNodeArgs = process.argv.flatMap((a, i) => (a === '--node-arg' && process.argv[i + 1] !== undefined ? [process.argv[i + 1] as string] : []));
+
+async function launchSimulator(args: string[], mainJs = join(root, 'dist/node/simulator/main.js')): Promise<Server> {
+  const nodeArgs = [...extraNodeArgs, ...(cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`])];
+  const child = spawn(process.execPath, [...nodeArgs, mainJs, '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -324,6 +350,528 @@ async function rolloutFanout(server: Server, agents: Agent[]): Promise<{ watcher
   }
 }
 
+// ---------------------------------------------------------------- fleet mix (driver mode)
+
+/**
+ * A minimal HTTP/1.1 keep-alive client on a raw socket: one request at a time, as an agent's
+ * connection is used. It costs the driver a fraction of undici's CPU per request, which matters
+ * here: the driver shares the two cores with the simulator it measures.
+ */
+class RawConn {
+  private buf: Buffer | null = null;
+  private done: ((status: number, body: string) => void) | null = null;
+  private readonly socket: Socket;
+  closed = false;
+
+  constructor(port: number) {
+    this.socket = connect({ port, host: '127.0.0.1', noDelay: true });
+    this.socket.on('data', (d: Buffer) => this.onData(d));
+    this.socket.on('error', () => undefined);
+    this.socket.on('close', () => {
+      this.closed = true;
+      const cb = this.done;
+      this.done = null;
+      cb?.(0, '');
+    });
+  }
+
+  send(head: string, cb: (status: number, body: string) => void): void {
+    if (this.closed) {
+      cb(0, '');
+      return;
+    }
+    this.done = cb;
+    this.socket.write(head);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(d: Buffer): void {
+    const buf = this.buf === null ? d : Buffer.concat([this.buf, d]);
+    const end = buf.indexOf('\r\n\r\n');
+    if (end < 0) {
+      this.buf = buf;
+      return;
+    }
+    const head = buf.toString('latin1', 0, end).toLowerCase();
+    const status = Number(head.slice(9, 12));
+    if (head.includes('transfer-encoding: chunked')) throw new Error('bench client: chunked responses are not supported');
+    const cl = head.indexOf('content-length:');
+    const len = cl < 0 ? 0 : Number.parseInt(head.slice(cl + 15, head.indexOf('\r\n', cl) >>> 0), 10);
+    if (buf.length < end + 4 + len) {
+      this.buf = buf;
+      return;
+    }
+    // One request at a time per connection: nothing can follow the body.
+    this.buf = null;
+    const cb = this.done;
+    this.done = null;
+    cb?.(status, buf.toString('utf8', end + 4, end + 4 + len));
+  }
+}
+
+/** Connections for everything but watches, shared by the fleet like a VU's pool. */
+class RawPool {
+  private readonly idle: RawConn[] = [];
+  private readonly queue: (() => void)[] = [];
+  private open = 0;
+
+  constructor(
+    private readonly port: number,
+    private readonly max: number,
+  ) {}
+
+  request(head: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve) => {
+      const go = (): void => {
+        const c = this.idle.pop() ?? new RawConn(this.port);
+        c.send(head, (status, body) => {
+          if (c.closed) this.open--;
+          else this.idle.push(c);
+          const next = this.queue.shift();
+          if (next !== undefined) next();
+          resolve({ status, body });
+        });
+      };
+      if (this.idle.length > 0) go();
+      else if (this.open < this.max) {
+        this.open++;
+        go();
+      } else this.queue.push(go);
+    });
+  }
+
+  close(): void {
+    for (const c of this.idle) c.close();
+  }
+}
+
+function httpHead(port: number, method: string, path: string, token: string, body?: string): string {
+  const common = `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: keep-alive\r\nauthorization: Bearer ${token}\r\n`;
+  if (body === undefined) return `${common}\r\n`;
+  return `${common}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+type Kind =
+  | 'register'
+  | 'registration-wait'
+  | 'lease'
+  | 'watch'
+  | 'status'
+  | 'events'
+  | 'bundle-create'
+  | 'bundle-get'
+  | 'cluster-get'
+  | 'cluster-patch'
+  | 'list-namespace'
+  | 'list-cluster'
+  | 'lease-fixed';
+
+interface FleetConfig {
+  agents: number;
+  registrationRate: number;
+  /** The whole run, registration included (the scenario's --duration). */
+  seconds: number;
+  /** Rollouts, the first 5 s after the last registration is due (the scenario's startAfterS 0), then every rolloutIntervalS. */
+  rollouts: number;
+  rolloutIntervalS: number;
+  /** Lease PUTs per second of the fixed-rate steps after the mix, each fixedSeconds long. */
+  fixedRates: number[];
+  fixedSeconds: number;
+}
+
+interface FleetResult {
+  label: string;
+  seconds: number;
+  requests: number;
+  failed: number;
+  cpuUser: number;
+  cpuSystem: number;
+  requestsPerCpuSecond: number;
+  /** Client-side latency (ms) per request kind: count, P50, P99 (watches excluded: they wait by design). */
+  latency: Record<string, { n: number; p50: number; p99: number }>;
+  rollouts: { watchers: number; answered: number; p50Ms: number; p99Ms: number; lastMs: number }[];
+  fixed: { rate: number; achieved: number; p50: number; p99: number; requestsPerCpuSecond: number }[];
+  peakRssMiB: number;
+  /** Per 10 s of the mix: requests answered per second and per CPU-second (where the CPU goes over the run). */
+  windows: { fromS: number; perS: number; perCpuS: number }[];
+}
+
+const NAMESPACES = 4;
+const REGIONS = ['eu-west', 'us-east', 'ap-south', 'sa-east'];
+const TIERS = ['edge', 'store', 'factory'];
+
+interface FleetAgent {
+  i: number;
+  ns: string;
+  name: string;
+  base: string;
+  token: string;
+  since: number;
+  watch: RawConn | null;
+  /** Bundle generations already applied. */
+  applied: Map<string, number>;
+  pending: number;
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return Number((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0).toFixed(2));
+}
+
+function cpuParts(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+}
+
+function peakRss(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** What the agent scenario sends as node reports (scenarios/lib/agent.ts), 3 nodes. */
+function leaseBody(a: FleetAgent): string {
+  return JSON.stringify({ nodes: nodeReports(a.name, 3) });
+}
+
+async function fleetRun(label: string, mainJs: string, cfg: FleetConfig): Promise<FleetResult> {
+  const server = await launchSimulator(['--lease-duration', '40'], mainJs);
+  const port = Number(new URL(server.url).port);
+  const pool = new RawPool(port, Math.max(64, Math.ceil(cfg.agents / 2)));
+  const lat = new Map<Kind, number[]>();
+  let requests = 0;
+  let failed = 0;
+  let inflight = 0;
+  let stopping = false;
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, f: () => void): void => {
+    if (stopping) return;
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!stopping) f();
+    }, ms);
+    timers.add(t);
+  };
+  const record = (kind: Kind, start: number, status: number): void => {
+    requests++;
+    if (status < 200 || status >= 300) failed++;
+    if (kind === 'watch') return;
+    let l = lat.get(kind);
+    if (l === undefined) lat.set(kind, (l = []));
+    l.push(performance.now() - start);
+  };
+  const call = async (kind: Kind, method: string, path: string, token: string, body?: string): Promise<{ status: number; body: string }> => {
+    const start = performance.now();
+    inflight++;
+    const r = await pool.request(httpHead(port, method, path, token, body));
+    inflight--;
+    record(kind, start, r.status);
+    return r;
+  };
+
+  const agents: FleetAgent[] = [];
+  for (let i = 0; i < cfg.agents; i++) {
+    const ns = `tenant-${String(i % NAMESPACES).padStart(3, '0')}`;
+    const name = `edge-${String(i).padStart(7, '0')}`;
+    agents.push({ i, ns, name, base: `/api/v1/namespaces/${ns}/clusters/${name}`, token: '', since: 0, watch: null, applied: new Map(), pending: 0 });
+  }
+
+  // Rollout bookkeeping: when each bundle generation was created, and the answers' delays.
+  let rolloutStart = 0;
+  let fanout: number[] = [];
+  const rollouts: FleetResult['rollouts'] = [];
+
+  const heartbeat = (a: FleetAgent): void => {
+    void call('lease', 'PUT', `${a.base}/lease`, a.token, leaseBody(a)).then(() => later(10_000 * (0.75 + Math.random() * 0.5), () => heartbeat(a)));
+  };
+  const report = async (a: FleetAgent, bundle: string, generation: number): Promise<void> => {
+    const now = Date.now();
+    await call('status', 'PUT', `${a.base}/deployments/${bundle}/status`, a.token, JSON.stringify({ generation, state: 'Ready', appliedAt: now - 50, readyAt: now }));
+    const message = `applied ${bundle} generation ${generation}`.padEnd(120, '.');
+    await call('events', 'POST', `${a.base}/events`, a.token, JSON.stringify({ events: [{ type: 'Normal', reason: 'Applied', message, bundle }] }));
+    if (--a.pending === 0) watch(a);
+  };
+  const watch = (a: FleetAgent): void => {
+    if (stopping) return;
+    const conn = (a.watch ??= new RawConn(port));
+    const start = performance.now();
+    conn.send(httpHead(port, 'GET', `${a.base}/deployments?watch=1&since=${a.since}&timeoutSeconds=30`, a.token), (status, body) => {
+      record('watch', start, status);
+      if (status !== 200 || stopping) return;
+      const list = JSON.parse(body) as { revision: number; items: { bundle: string; generation: number }[] };
+      a.since = list.revision;
+      for (const d of list.items) {
+        if ((a.applied.get(d.bundle) ?? 0) >= d.generation) continue;
+        a.applied.set(d.bundle, d.generation);
+        if (rolloutStart > 0) fanout.push(performance.now() - rolloutStart);
+        a.pending++;
+        later(20 + Math.random() * 180, () => void report(a, d.bundle, d.generation));
+      }
+      if (a.pending === 0) watch(a);
+    });
+  };
+  const register = async (a: FleetAgent): Promise<void> => {
+    const labels = { region: REGIONS[a.i % 4] as string, tier: TIERS[Math.floor(a.i / 4) % 3] as string };
+    const r = await call('register', 'POST', '/api/v1/registrations', REG_TOKEN, JSON.stringify({ clusterName: a.name, namespace: a.ns, labels, requestedAt: Date.now() }));
+    if (r.status !== 202) return;
+    const id = (JSON.parse(r.body) as { id: string }).id;
+    for (let k = 0; k < 10 && !stopping; k++) {
+      const w = await call('registration-wait', 'GET', `/api/v1/registrations/${id}?waitSeconds=10`, REG_TOKEN);
+      if (w.status !== 200) return;
+      const st = JSON.parse(w.body) as { credentials?: { token: string } };
+      if (st.credentials !== undefined) {
+        a.token = st.credentials.token;
+        registered = Math.max(registered, a.i + 1);
+        later(Math.random() * 10_000, () => heartbeat(a));
+        watch(a);
+        return;
+      }
+    }
+  };
+  // Operator calls name registered clusters (agents register in index order), so they are not 404s.
+  let registered = 0;
+  const randomAgent = (): FleetAgent => agents[Math.floor(Math.random() * Math.max(1, registered))] as FleetAgent;
+  const listAll = async (kind: Kind, path: string): Promise<void> => {
+    let cont: string | undefined;
+    for (let page = 0; page < 1000 && !stopping; page++) {
+      const r = await call(kind, 'GET', `${path}?limit=500${cont === undefined ? '' : `&continue=${cont}`}`, OP_TOKEN);
+      cont = r.status === 200 ? (JSON.parse(r.body) as { continue?: string }).continue : undefined;
+      if (cont === undefined) return;
+    }
+  };
+  /** Open-loop arrivals of `f` at `perS` per second until the run stops. */
+  const arrivals = (perS: number, f: () => Promise<unknown>): void => {
+    later((-Math.log(1 - Math.random()) / perS) * 1000, () => {
+      void f();
+      arrivals(perS, f);
+    });
+  };
+  const rollout = async (k: number): Promise<void> => {
+    fanout = [];
+    rolloutStart = performance.now();
+    const spaces = Array.from({ length: NAMESPACES }, (_, n) => `tenant-${String(n).padStart(3, '0')}`);
+    for (const ns of spaces) await call('bundle-create', 'POST', `/api/v1/namespaces/${ns}/bundles`, OP_TOKEN, JSON.stringify({ name: 'bench-rollout', selector: '', payloadBytes: 4096 }));
+    const until = performance.now() + cfg.rolloutIntervalS * 1000 - 500;
+    while (!stopping && performance.now() < until) {
+      await new Promise((r) => setTimeout(r, 1000));
+      let desired = 0;
+      let ready = 0;
+      for (const ns of spaces) {
+        const r = await call('bundle-get', 'GET', `/api/v1/namespaces/${ns}/bundles/bench-rollout`, OP_TOKEN);
+        if (r.status !== 200) continue;
+        const b = JSON.parse(r.body) as { desired: number; ready: number };
+        desired += b.desired;
+        ready += b.ready;
+      }
+      if (ready >= desired) break;
+    }
+    const sorted = [...fanout].sort((x, y) => x - y);
+    rollouts.push({ watchers: agents.length, answered: sorted.length, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99), lastMs: quantile(sorted, 1) });
+    if (k < 0) throw new Error('unreachable');
+  };
+
+  try {
+    // Warm-up outside the measurement: a few requests so the JIT has seen the routes once.
+    for (let i = 0; i < 50; i++) await pool.request(httpHead(port, 'GET', '/api/v1/clusters?limit=1', OP_TOKEN));
+    const cpu0 = cpuParts(server.pid);
+    const t0 = performance.now();
+    const regSeconds = cfg.agents / cfg.registrationRate;
+    const endMs = cfg.seconds * 1000;
+    // Registrations in 5 ms ticks, open loop.
+    let next = 0;
+    const regTick = (): void => {
+      const due = Math.min(agents.length, Math.floor(((performance.now() - t0) / 1000) * cfg.registrationRate) + 1);
+      while (next < due) void register(agents[next++] as FleetAgent);
+      if (next < agents.length) later(5, regTick);
+    };
+    regTick();
+    arrivals(5, () => call('cluster-get', 'GET', randomAgent().base, OP_TOKEN));
+    arrivals(2, () => call('cluster-patch', 'PATCH', randomAgent().base, OP_TOKEN, JSON.stringify({ labels: { 'fleetload.dev/touched': String(Date.now()) } })));
+    arrivals(1, () => listAll('list-namespace', `/api/v1/namespaces/${randomAgent().ns}/clusters`));
+    arrivals(0.2, () => listAll('list-cluster', '/api/v1/clusters'));
+    let k = 0;
+    const rolloutLoop = (): void => {
+      void rollout(k++);
+      if (k < cfg.rollouts) later(cfg.rolloutIntervalS * 1000, rolloutLoop);
+    };
+    if (cfg.rollouts > 0) later(regSeconds * 1000 + 5000, rolloutLoop);
+    const windows: FleetResult['windows'] = [];
+    let last = { t: t0, cpu: cpu0.user + cpu0.system, requests: 0 };
+    const sampler = setInterval(() => {
+      const c = cpuParts(server.pid);
+      const now = { t: performance.now(), cpu: c.user + c.system, requests };
+      const dt = (now.t - last.t) / 1000;
+      windows.push({ fromS: Math.round((last.t - t0) / 1000), perS: Math.round((now.requests - last.requests) / dt), perCpuS: Math.round((now.requests - last.requests) / Math.max(0.01, now.cpu - last.cpu)) });
+      last = now;
+    }, 10_000);
+    await new Promise((r) => setTimeout(r, endMs));
+    clearInterval(sampler);
+    stopping = true;
+    for (const t of timers) clearTimeout(t);
+    // Requests in flight finish inside the window; parked watches do no work and stay out.
+    const drainUntil = performance.now() + 30_000;
+    while (inflight > 0 && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 5));
+    const cpu1 = cpuParts(server.pid);
+    const seconds = (performance.now() - t0) / 1000;
+
+    // Fixed-rate lease steps: latency at given rates, each with its own CPU window.
+    const ready = agents.filter((a) => a.token !== '');
+    const fixed: FleetResult['fixed'] = [];
+    for (const rate of cfg.fixedRates) {
+      const fixedLat: number[] = [];
+      const f0 = cpuParts(server.pid);
+      const ft0 = performance.now();
+      const total = Math.round(rate * cfg.fixedSeconds);
+      let sent = 0;
+      let fixedInflight = 0;
+      while (sent < total && ready.length > 0 && performance.now() - ft0 < cfg.fixedSeconds * 2000) {
+        const due = Math.min(total, Math.floor(((performance.now() - ft0) / 1000) * rate) + 1);
+        while (sent < due) {
+          const a = ready[sent % ready.length] as FleetAgent;
+          sent++;
+          const start = performance.now();
+          fixedInflight++;
+          void pool.request(httpHead(port, 'PUT', `${a.base}/lease`, a.token, leaseBody(a))).then((r) => {
+            fixedInflight--;
+            if (r.status !== 200) failed++;
+            fixedLat.push(performance.now() - start);
+          });
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      while (fixedInflight > 0 && performance.now() - ft0 < cfg.fixedSeconds * 4000) await new Promise((r) => setTimeout(r, 5));
+      const f1 = cpuParts(server.pid);
+      const fWall = (performance.now() - ft0) / 1000;
+      fixedLat.sort((x, y) => x - y);
+      const fixedCpu = f1.user + f1.system - f0.user - f0.system;
+      fixed.push({
+        rate,
+        achieved: Math.round(fixedLat.length / fWall),
+        p50: quantile(fixedLat, 0.5),
+        p99: quantile(fixedLat, 0.99),
+        requestsPerCpuSecond: Math.round(fixedLat.length / Math.max(0.01, fixedCpu)),
+      });
+    }
+
+    const latency: FleetResult['latency'] = {};
+    for (const [kind, l] of [...lat.entries()].sort(([x], [y]) => x.localeCompare(y))) {
+      l.sort((x, y) => x - y);
+      latency[kind] = { n: l.length, p50: quantile(l, 0.5), p99: quantile(l, 0.99) };
+    }
+    const cpuUser = cpu1.user - cpu0.user;
+    const cpuSystem = cpu1.system - cpu0.system;
+    return {
+      label,
+      seconds: Number(seconds.toFixed(1)),
+      requests,
+      failed,
+      cpuUser: Number(cpuUser.toFixed(2)),
+      cpuSystem: Number(cpuSystem.toFixed(2)),
+      requestsPerCpuSecond: Math.round(requests / (cpuUser + cpuSystem)),
+      latency,
+      rollouts,
+      fixed,
+      peakRssMiB: Math.round(peakRss(server.pid) / 2 ** 20),
+      windows,
+    };
+  } finally {
+    stopping = true;
+    for (const t of timers) clearTimeout(t);
+    for (const a of agents) a.watch?.close();
+    pool.close();
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+  }
+}
+
+function fleetLine(r: FleetResult): string {
+  const l = (k: string): string => {
+    const x = r.latency[k];
+    return x === undefined ? '-' : `${x.p99}`;
+  };
+  const ro = r.rollouts.map((x) => `${x.answered}/${x.watchers} in ${x.lastMs} ms`).join(', ');
+  return (
+    `${r.label.padEnd(6)} ${String(r.requests).padStart(7)} req in ${r.seconds} s (${r.failed} failed), simulator CPU ${r.cpuUser} user + ${r.cpuSystem} sys` +
+    ` = ${r.requestsPerCpuSecond} req/CPU-s; client P99 ms: lease ${l('lease')}, status ${l('status')}, events ${l('events')}, register ${l('register')}, cluster-get ${l('cluster-get')}, list-namespace ${l('list-namespace')};` +
+    ` rollouts ${ro}; ${r.fixed.map((f) => `fixed ${f.rate}/s lease: achieved ${f.achieved}/s, P50 ${f.p50} ms, P99 ${f.p99} ms, ${f.requestsPerCpuSecond} req/CPU-s`).join('; ')}; peak RSS ${r.peakRssMiB} MiB`
+  );
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+async function fleetMain(): Promise<void> {
+  const arg = (name: string): string | undefined => {
+    const i = process.argv.indexOf(name);
+    return i < 0 ? undefined : process.argv[i + 1];
+  };
+  const before = arg('--before');
+  const rounds = Number(arg('--rounds') ?? (before === undefined ? 1 : 2));
+  // The defaults are `npm run scale -- --clusters 10000` (k6.config.ts base): 500 registrations/s,
+  // one rollout, 60 s; --quick is a fifth of the fleet for half the time.
+  const cfg: FleetConfig = {
+    agents: Number(arg('--agents') ?? (quick ? 2000 : 10_000)),
+    registrationRate: 500,
+    seconds: Number(arg('--seconds') ?? (quick ? 30 : 60)),
+    rollouts: Number(arg('--rollouts') ?? 1),
+    rolloutIntervalS: 15,
+    fixedRates: (arg('--fixed-rate') ?? '3000').split(',').map(Number),
+    fixedSeconds: Number(arg('--fixed-seconds') ?? 5),
+  };
+  await buildNode(root, ['simulator/main.ts']);
+  const sides: { label: string; mainJs: string }[] = [{ label: 'after', mainJs: join(root, 'dist/node/simulator/main.js') }];
+  if (before !== undefined) {
+    // Build the other tree's simulator with its own sources (it needs node_modules, e.g. a symlink).
+    if (!existsSync(join(before, 'simulator/main.ts'))) throw new Error(`--before ${before}: no simulator/main.ts there`);
+    await buildNode(before, ['simulator/main.ts']);
+    sides.unshift({ label: 'before', mainJs: join(before, 'dist/node/simulator/main.js') });
+  }
+  process.stdout.write(
+    `# fleet mix: ${cfg.agents} agents registering at ${cfg.registrationRate}/s, ${cfg.seconds} s in all (lease every 10 s with 3 nodes, watches, ${cfg.rollouts} rollout(s) of 4 KiB to every cluster, operator API); then ${cfg.fixedRates.join(', ')} leases/s for ${cfg.fixedSeconds} s each; ${rounds} round(s)\n`,
+  );
+  const results = new Map<string, FleetResult[]>();
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order (ABBA...) so a machine that warms up or slows down over time favours neither side.
+    const order = round % 2 === 0 ? sides : [...sides].reverse();
+    for (const side of order) {
+      const r = await fleetRun(side.label, side.mainJs, cfg);
+      process.stdout.write(`${fleetLine(r)}\n`);
+      process.stdout.write(`  ${JSON.stringify(r.latency)}\n`);
+      process.stdout.write(`  per 10 s: ${r.windows.map((w) => `${w.fromS}s ${w.perS}/s ${w.perCpuS}/CPU-s`).join(', ')}\n`);
+      const list = results.get(side.label) ?? [];
+      list.push(r);
+      results.set(side.label, list);
+    }
+  }
+  const summary: Record<string, { requestsPerCpuSecond: number; leaseP99Ms: number; rolloutLastMs: number; fixed: { rate: number; p50Ms: number; p99Ms: number; requestsPerCpuSecond: number }[] }> = {};
+  for (const [label, rs] of results) {
+    summary[label] = {
+      requestsPerCpuSecond: Math.round(median(rs.map((r) => r.requestsPerCpuSecond))),
+      leaseP99Ms: median(rs.map((r) => r.latency.lease?.p99 ?? 0)),
+      rolloutLastMs: median(rs.flatMap((r) => r.rollouts.map((x) => x.lastMs))),
+      fixed: cfg.fixedRates.map((rate, i) => ({
+        rate,
+        p50Ms: median(rs.map((r) => r.fixed[i]?.p50 ?? 0)),
+        p99Ms: median(rs.map((r) => r.fixed[i]?.p99 ?? 0)),
+        requestsPerCpuSecond: Math.round(median(rs.map((r) => r.fixed[i]?.requestsPerCpuSecond ?? 0))),
+      })),
+    };
+  }
+  process.stdout.write(`## medians\n${JSON.stringify(summary, null, 1)}\n`);
+  const b = summary.before;
+  const a = summary.after;
+  if (b !== undefined && a !== undefined)
+    process.stdout.write(
+      `after/before: ${(a.requestsPerCpuSecond / b.requestsPerCpuSecond).toFixed(2)}x requests per CPU-second (fleet mix)${a.fixed.map((f, i) => `, ${(f.requestsPerCpuSecond / (b.fixed[i]?.requestsPerCpuSecond ?? 1)).toFixed(2)}x at ${f.rate} leases/s`).join('')}\n`,
+    );
+}
+
 async function main(): Promise<void> {
   for (const [flag, viaApi] of [['--memory-child', false], ['--memory-child-api', true]] as const) {
     const i = process.argv.indexOf(flag);
@@ -331,6 +879,10 @@ async function main(): Promise<void> {
       await memoryChild(Number(process.argv[i + 1]), viaApi, Number(process.argv[i + 2] ?? 0));
       return;
     }
+  }
+  if (process.argv.includes('--fleet')) {
+    await fleetMain();
+    return;
   }
   const clusters = quick ? 2000 : 10_000;
   process.stdout.write(`# fleetload simulator benchmark (${quick ? 'quick' : 'full'})\n`);
@@ -392,6 +944,9 @@ async function main(): Promise<void> {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
   }
+
+  // The figure the "headroom" goal is about, for this build alone (`--fleet --before DIR` compares).
+  await fleetMain();
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,5 @@
 // What a route handler sees: the parsed request and the simulator's parts. Kept as interfaces so
 // routes depend on capabilities, not on how server.ts wires them.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultConfig, RouteGroup } from './faults';
 import type { Query, Reply } from './http';
 import type { LeaseController } from './lease-controller';
@@ -30,13 +29,13 @@ export interface Sim {
 }
 
 export interface Ctx {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
   /** Path parameters in template order. */
   readonly params: readonly string[];
   readonly query: Query;
   /** Parsed and schema-checked body (undefined when the route takes none or it was empty). */
   readonly body: unknown;
+  /** The body's JSON text as received ('' when there is none). */
+  readonly bodyText: string;
   readonly principal: Principal | null;
   /** The cluster named by the path of a cluster-auth route (already checked to be the caller's). */
   readonly cluster: Cluster | null;
@@ -46,6 +45,8 @@ export interface Ctx {
   verb: string | null;
   /** A long poll is about to wait: release its in-flight slot (a parked request does no work). */
   park(): void;
+  /** `leave()` is called if the client goes away before the answer (one per request; null removes it). */
+  onGone(listener: { leave(): void } | null): void;
 }
 
 export interface RouteSpec {

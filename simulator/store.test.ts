@@ -93,11 +93,66 @@ describe('Store', () => {
             for (const d of c.deployments ?? []) expect(ns.bundles.get(d.bundle.name)?.targets.has(c)).toBe(true);
             // Every change of a cluster's deployments moved its revision forward.
             if ((c.deployments?.length ?? 0) > 0) expect(c.deploymentsRevision).toBeGreaterThan(0);
+            // What is served (built from pieces) is what JSON.stringify writes.
+            expect(c.deploymentListJson()).toBe(JSON.stringify(c.deploymentList()));
+            expect(c.viewJson()).toBe(JSON.stringify(c.view()));
           }
         }
         expect(store.bundleCount).toBe([...store.namespaces.values()].reduce((n, ns) => n + ns.bundles.size, 0));
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('Cluster', () => {
+  it('serves its deployment list as JSON.stringify would, whatever the names and payloads hold', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.integer({ min: 0, max: 4 }), (ns, payload, payload2, updates) => {
+        const store = new Store({ deploymentsChanged: () => undefined }, 10, 'boot0000');
+        const c = store.register(ns, 'c', {}, 1);
+        store.completeRegistration(c, 't', 2);
+        store.upsertBundle(ns, 'b-1', parseSelector('', 's'), payload, null, 3);
+        const b2 = store.upsertBundle(ns, 'b.2', parseSelector('', 's'), payload2, null, 4.5);
+        for (let i = 0; i < updates; i++) {
+          // A new payload must not leave the old one's escaped text behind.
+          store.upsertBundle(ns, 'b.2', parseSelector('', 's'), `${payload2}${i}"\\\n`, null, 5 + i);
+          store.reportStatus(c.findDeployment('b.2') as NonNullable<ReturnType<Cluster['findDeployment']>>, i % 2 === 0 ? 'Ready' : 'Failed', 6);
+        }
+        expect(b2.payloadJson).toBe(JSON.stringify(b2.payload));
+        expect(c.deploymentListJson()).toBe(JSON.stringify(c.deploymentList()));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('serves its view as JSON.stringify would, whatever its names and labels hold', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.dictionary(fc.string(), fc.string()), fc.dictionary(fc.string(), fc.option(fc.string(), { nil: null })), (ns, name, labels, patch) => {
+        const store = new Store({ deploymentsChanged: () => undefined }, 10, 'boot0000');
+        const c = store.register(ns, name, labels, 1);
+        expect(c.viewJson()).toBe(JSON.stringify(c.view()));
+        store.completeRegistration(c, 't', 2);
+        store.renewLease(c, 3);
+        store.patchLabels(c, patch);
+        expect(c.viewJson()).toBe(JSON.stringify(c.view()));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps node health as received and serves the nodes as serialising them on receipt did', () => {
+    const store = new Store({ deploymentsChanged: () => undefined }, 10, 'boot0000');
+    const c = store.register('ns', 'c', {}, 1);
+    expect(c.healthJson()).toBeNull();
+    const nodes = [{ name: 'n\u00e9', conditions: { Ready: 'True', '1': 'False' }, capacity: { cpu: 1.50, memoryBytes: 1e3, pods: 110 }, usage: { cpu: -0, memoryBytes: 0, pods: 0 } }];
+    // Whitespace, escapes, number forms and key order as a client may send them.
+    const doc = ` { "nodes" : [ { "name": "n\\u00e9", "conditions": { "Ready": "True", "1": "False" }, "capacity": { "cpu": 1.50, "memoryBytes": 1e3, "pods": 110 }, "usage": { "cpu": -0, "memoryBytes": 0, "pods": 0 } } ] } `;
+    c.setHealthDoc(doc, 5);
+    expect(c.healthJson()).toBe(JSON.stringify((JSON.parse(doc) as { nodes: unknown }).nodes));
+    expect(JSON.parse(c.healthJson() as string)).toEqual(JSON.parse(JSON.stringify(nodes)));
+    c.setHealth([], 6);
+    expect(c.healthJson()).toBe('[]');
+    expect(c.healthAt).toBe(6);
   });
 });

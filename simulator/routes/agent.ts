@@ -1,40 +1,70 @@
 // What an edge agent calls with its cluster token: lease renewal (heartbeat), health, events,
 // its deployments (plain or as a watch-style long poll) and deployment status reports.
-import type {
-  DeploymentList,
-  DeploymentStatusReport,
-  EventsReport,
-  HealthReport,
-  LeaseRenewal,
-  LeaseResponse,
-} from '../api';
+import type { ClusterPhase, DeploymentStatusReport, EventsReport, LeaseRenewal, LeaseResponse } from '../api';
 import type { Ctx, RouteSpec } from '../context';
 import { HttpError, notFound } from '../errors';
-import { boolParam, intParam, MAX_WAIT_PARAM, numParam, type Reply } from '../http';
+import { boolParam, intParam, JSON_TYPE, MAX_WAIT_PARAM, numParam, type Reply } from '../http';
 import { deploymentStatusReport, eventsReport, healthReport, leaseRenewal } from '../schemas';
 import type { Cluster } from '../store';
-import { parkUntil } from './park';
+import { LongPoll } from './park';
 
 const CLUSTER = '/api/v1/namespaces/{ns}/clusters/{name}';
 const NO_CONTENT: Reply = Object.freeze({ status: 204 });
 
+/** The cluster's DeploymentList, serialised from pieces the bundles keep (the payload is escaped once per bundle, not per answer). */
 function listReply(c: Cluster): Reply {
-  const list: DeploymentList = c.deploymentList();
-  return { status: 200, body: list };
+  return { status: 200, raw: { contentType: JSON_TYPE, text: c.deploymentListJson() } };
+}
+
+/** `LeaseResponse` as JSON.stringify writes it (phase, then the two numbers), without building the object. */
+const LEASE_PREFIX: Readonly<Record<ClusterPhase, string>> = {
+  Pending: '{"phase":"Pending","leaseDurationSeconds":',
+  Ready: '{"phase":"Ready","leaseDurationSeconds":',
+  Unknown: '{"phase":"Unknown","leaseDurationSeconds":',
+};
+function leaseJson(r: LeaseResponse): string {
+  // Finite numbers print the same through String() as through JSON.stringify.
+  return `${LEASE_PREFIX[r.phase]}${r.leaseDurationSeconds},"renewedAt":${r.renewedAt}}`;
+}
+
+/**
+ * A deployment watch. Woken by a change of this cluster only; a `since` ahead of the server (a
+ * client bug or a lost restart) keeps waiting rather than spinning.
+ */
+class DeploymentWatch extends LongPoll {
+  constructor(
+    ctx: Ctx,
+    private readonly c: Cluster,
+    private readonly since: number,
+  ) {
+    super(ctx);
+  }
+
+  private gone(): boolean {
+    const { c } = this;
+    return this.ctx.sim.store.cluster(c.namespace.name, c.name) !== c;
+  }
+
+  protected add(): void {
+    this.ctx.sim.hub.addWatcher(this.c, this);
+  }
+
+  protected remove(): void {
+    this.ctx.sim.hub.removeWatcher(this.c, this);
+  }
+
+  protected ready(): boolean {
+    return this.c.deploymentsRevision > this.since || this.ctx.sim.hub.closing || this.gone();
+  }
+
+  protected answer(): Reply {
+    return this.gone() ? { status: 404, body: notFound(`cluster ${this.c.name}`).toBody() } : listReply(this.c);
+  }
 }
 
 function watchDeployments(ctx: Ctx, c: Cluster, since: number, timeoutSeconds: number): Reply | Promise<Reply> {
-  const { sim } = ctx;
-  if (c.deploymentsRevision > since || timeoutSeconds <= 0 || sim.hub.closing) return listReply(c);
-  const gone = (): boolean => sim.store.cluster(c.namespace.name, c.name) !== c;
-  return parkUntil(
-    ctx,
-    timeoutSeconds,
-    // Woken by a change of this cluster only; a `since` ahead of the server (a client bug or a
-    // lost restart) keeps waiting rather than spinning.
-    { add: (w) => sim.hub.addWatcher(c, w), remove: (w) => sim.hub.removeWatcher(c, w), ready: () => c.deploymentsRevision > since || sim.hub.closing || gone() },
-    () => (gone() ? { status: 404, body: notFound(`cluster ${c.name}`).toBody() } : listReply(c)),
-  );
+  if (c.deploymentsRevision > since || timeoutSeconds <= 0 || ctx.sim.hub.closing) return listReply(c);
+  return new DeploymentWatch(ctx, c, since).park(timeoutSeconds);
 }
 
 export const agentRoutes: readonly RouteSpec[] = [
@@ -47,15 +77,14 @@ export const agentRoutes: readonly RouteSpec[] = [
     scope: 'resource',
     body: 'optional',
     schema: leaseRenewal,
-    handle: ({ sim, cluster, body, now }) => {
+    handle: ({ sim, cluster, body, bodyText, now }) => {
       const c = cluster as Cluster;
       sim.store.renewLease(c, now);
       sim.leases.touch(c);
-      sim.metrics.leaseRenewals.inc();
-      const nodes = (body as LeaseRenewal | undefined)?.nodes;
-      if (nodes !== undefined) c.setHealth(nodes, now);
-      const lease: LeaseResponse = { phase: c.phase, leaseDurationSeconds: sim.options.leaseDurationSeconds, renewedAt: now };
-      return { status: 200, body: lease };
+      sim.metrics.leaseRenewed();
+      // The body's text is kept as the health report (Cluster.healthDoc), not re-serialised.
+      if ((body as LeaseRenewal | undefined)?.nodes !== undefined) c.setHealthDoc(bodyText, now);
+      return { status: 200, raw: { contentType: JSON_TYPE, text: leaseJson({ phase: c.phase, leaseDurationSeconds: sim.options.leaseDurationSeconds, renewedAt: now }) } };
     },
   },
   {
@@ -67,9 +96,9 @@ export const agentRoutes: readonly RouteSpec[] = [
     scope: 'resource',
     body: 'required',
     schema: healthReport,
-    handle: ({ cluster, body, now }) => {
-      const c = cluster as Cluster;
-      c.setHealth((body as HealthReport).nodes, now);
+    handle: ({ cluster, bodyText, now }) => {
+      // Validated against healthReport: `nodes` is there (Cluster.healthDoc).
+      (cluster as Cluster).setHealthDoc(bodyText, now);
       return NO_CONTENT;
     },
   },

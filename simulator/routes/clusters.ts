@@ -1,9 +1,9 @@
 // Operator reads and writes of clusters in the three API-SLI scopes (resource, namespace,
 // cluster), with label selectors and pagination; plus the latest health and the event ring.
-import type { ClusterList, ClusterPatch, ClusterView } from '../api';
+import type { ClusterPatch } from '../api';
 import type { RouteSpec } from '../context';
 import { invalidField, notFound } from '../errors';
-import { intParam, type Query } from '../http';
+import { intParam, JSON_TYPE, type Query, type Reply } from '../http';
 import { clusterPatch } from '../schemas';
 import { parseSelector } from '../selectors';
 import type { Cluster } from '../store';
@@ -25,14 +25,16 @@ function decodeContinue(token: string | undefined): number {
 }
 
 /**
- * One page of matching clusters, in creation order. Every list walks the whole scope (to count
- * `total`), so list cost grows with the fleet, as it does on real control planes without an index.
+ * One page of matching clusters, in creation order, as ClusterList JSON. Every list walks the
+ * whole scope (to count `total`), so list cost grows with the fleet, as it does on real control
+ * planes without an index. The page is written as JSON.stringify writes a ClusterList (items,
+ * total, continue) from each cluster's viewJson(), without building the view objects first.
  */
-function list(source: Iterable<Cluster>, query: Query): ClusterList {
+function list(source: Iterable<Cluster>, query: Query): string {
   const selector = parseSelector(query.labelSelector ?? '', 'labelSelector');
   const limit = intParam(query, 'limit', 1, 1_000_000_000) ?? Number.POSITIVE_INFINITY;
   const after = decodeContinue(query.continue);
-  const items: ClusterView[] = [];
+  const items: string[] = [];
   let total = 0;
   let more = false;
   let last = 0;
@@ -41,13 +43,20 @@ function list(source: Iterable<Cluster>, query: Query): ClusterList {
     total++;
     if (c.seq <= after) continue;
     if (items.length < limit) {
-      items.push(c.view());
+      items.push(c.viewJson());
       last = c.seq;
     } else more = true;
   }
-  const out: ClusterList = { items, total };
-  if (more) out.continue = encodeContinue(last);
-  return out;
+  const cont = more ? `,"continue":${JSON.stringify(encodeContinue(last))}` : '';
+  return `{"items":[${items.join(',')}],"total":${total}${cont}}`;
+}
+
+function listReply(source: Iterable<Cluster>, query: Query): Reply {
+  return { status: 200, raw: { contentType: JSON_TYPE, text: list(source, query) } };
+}
+
+function viewReply(c: Cluster): Reply {
+  return { status: 200, raw: { contentType: JSON_TYPE, text: c.viewJson() } };
 }
 
 function find(ns: string, name: string, lookup: (ns: string, name: string) => Cluster | undefined): Cluster {
@@ -65,7 +74,7 @@ export const clusterRoutes: readonly RouteSpec[] = [
     verb: 'LIST',
     scope: 'cluster',
     body: 'none',
-    handle: ({ sim, query }) => ({ status: 200, body: list(sim.store.clusters, query) }),
+    handle: ({ sim, query }) => listReply(sim.store.clusters, query),
   },
   {
     method: 'GET',
@@ -77,7 +86,7 @@ export const clusterRoutes: readonly RouteSpec[] = [
     body: 'none',
     handle: ({ sim, params, query }) => {
       const ns = sim.store.namespace(params[0] as string, false);
-      return { status: 200, body: list(ns === undefined ? [] : ns.clusters.values(), query) };
+      return listReply(ns === undefined ? [] : ns.clusters.values(), query);
     },
   },
   {
@@ -88,7 +97,7 @@ export const clusterRoutes: readonly RouteSpec[] = [
     verb: 'GET',
     scope: 'resource',
     body: 'none',
-    handle: ({ sim, params }) => ({ status: 200, body: find(params[0] as string, params[1] as string, (n, m) => sim.store.cluster(n, m)).view() }),
+    handle: ({ sim, params }) => viewReply(find(params[0] as string, params[1] as string, (n, m) => sim.store.cluster(n, m))),
   },
   {
     method: 'PATCH',
@@ -102,7 +111,7 @@ export const clusterRoutes: readonly RouteSpec[] = [
     handle: ({ sim, params, body }) => {
       const c = find(params[0] as string, params[1] as string, (n, m) => sim.store.cluster(n, m));
       sim.store.patchLabels(c, (body as ClusterPatch).labels);
-      return { status: 200, body: c.view() };
+      return viewReply(c);
     },
   },
   {
@@ -131,7 +140,8 @@ export const clusterRoutes: readonly RouteSpec[] = [
     body: 'none',
     handle: ({ sim, params }) => {
       const c = find(params[0] as string, params[1] as string, (n, m) => sim.store.cluster(n, m));
-      const text = c.health === null ? '{"nodes":[],"reportedAt":null}' : `{"nodes":${c.health},"reportedAt":${c.healthAt}}`;
+      const nodes = c.healthJson();
+      const text = nodes === null ? '{"nodes":[],"reportedAt":null}' : `{"nodes":${nodes},"reportedAt":${c.healthAt}}`;
       return { status: 200, raw: { contentType: 'application/json', text } };
     },
   },

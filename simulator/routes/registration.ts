@@ -4,18 +4,44 @@ import type { RegistrationRequest } from '../api';
 import type { Ctx, RouteSpec } from '../context';
 import { notFound } from '../errors';
 import { MAX_WAIT_PARAM, numParam, type Reply } from '../http';
+import type { Cluster } from '../store';
 import { registrationRequest } from '../schemas';
-import { parkUntil } from './park';
+import { LongPoll } from './park';
+
+/** A wait for credentials: any change of the registration (Ready, superseded, deleted) answers it. */
+class RegistrationWait extends LongPoll {
+  constructor(
+    ctx: Ctx,
+    private readonly c: Cluster,
+    private readonly id: string,
+  ) {
+    super(ctx);
+  }
+
+  protected add(): void {
+    this.ctx.sim.hub.addRegWaiter(this.c, this);
+  }
+
+  protected remove(): void {
+    this.ctx.sim.hub.removeRegWaiter(this.c, this);
+  }
+
+  protected ready(): boolean {
+    return true;
+  }
+
+  protected answer(): Reply {
+    const now = this.ctx.sim.store.byRegId.get(this.id);
+    return now === undefined ? { status: 404, body: notFound(`registration ${this.id}`).toBody() } : { status: 200, body: now.registrationStatus() };
+  }
+}
 
 function waitForRegistration(ctx: Ctx, id: string, waitSeconds: number): Reply | Promise<Reply> {
   const { sim } = ctx;
   const c = sim.store.byRegId.get(id);
   if (c === undefined) throw notFound(`registration ${id}`);
   if (!c.regPending || waitSeconds <= 0 || sim.hub.closing) return { status: 200, body: c.registrationStatus() };
-  return parkUntil(ctx, waitSeconds, { add: (w) => sim.hub.addRegWaiter(c, w), remove: (w) => sim.hub.removeRegWaiter(c, w), ready: () => true }, () => {
-    const now = sim.store.byRegId.get(id);
-    return now === undefined ? { status: 404, body: notFound(`registration ${id}`).toBody() } : { status: 200, body: now.registrationStatus() };
-  });
+  return new RegistrationWait(ctx, c, id).park(waitSeconds);
 }
 
 export const registrationRoutes: readonly RouteSpec[] = [
