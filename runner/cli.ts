@@ -6,6 +6,10 @@ import { ENGINE_CHOICES, type RunFlags } from './config/resolve';
 import { EXIT, exitCodeHelp } from './exit-codes';
 import { FleetloadError, UsageError, errorMessage } from './errors';
 import { packageRoot } from './root';
+import { runBaselineSave } from './baseline/save';
+import { COMPARE_EXIT_HELP, runCompare } from './compare/command';
+import { readRun, shownPath } from './compare/load';
+import { writeReportHtml } from './report/html/report';
 import { runScale } from './run';
 
 const EXIT_HELP = exitCodeHelp();
@@ -58,6 +62,39 @@ export function buildProgram(): Command {
       });
       process.exitCode = exitCode;
     });
+
+  program
+    .command('report')
+    .description('Write report.html again from a run\'s summary.json (after an upgrade, or for a run copied from CI)')
+    .argument('<run>', 'a run directory or its summary.json')
+    .action(async (run: string) => {
+      const { summary, dir } = await readRun(run);
+      const file = await writeReportHtml(dir, summary);
+      process.stdout.write(`written: ${shownPath(file)}\n`);
+    });
+
+  program
+    .command('compare')
+    .description('Compare two runs SLI by SLI against a noise model: better, worse, within noise or inconclusive; writes compare.md, compare.json and compare.html')
+    .argument('<a>', 'the reference: a run directory, its summary.json, or "baseline" (the saved baseline of B\'s profile)')
+    .argument('<b>', 'the candidate: the same forms ("baseline" compares A against the baseline of A\'s profile)')
+    .option('--history <dir>', 'a directory of earlier runs like A (3 or more) whose spread widens the noise band')
+    .option('--out <dir>', 'where the comparison files go (default: B\'s run directory)')
+    .addHelpText('after', COMPARE_EXIT_HELP)
+    .action(async (a: string, b: string, opts: { history?: string; out?: string }) => {
+      process.exitCode = await runCompare({ a, b, history: opts.history, out: opts.out, root: packageRoot(), write: (t) => process.stdout.write(t) });
+    });
+
+  const baseline = program.command('baseline').description('Keep a run as the baseline that "compare baseline <run>" reads');
+  baseline
+    .command('save')
+    .description('Save a complete run\'s summary.json as the baseline of its profile (reports/baselines/<profile>/summary.json under the package root)')
+    .argument('<run>', 'a run directory or its summary.json')
+    .option('--force', 'save an interrupted or failed run too')
+    .action(async (run: string, opts: { force?: boolean }) => {
+      process.exitCode = await runBaselineSave({ runDir: run, root: packageRoot(), force: opts.force === true, write: (t) => process.stdout.write(t) });
+    });
+
   program.addHelpText('after', EXIT_HELP);
   return program;
 }

@@ -1,5 +1,6 @@
 // What a run leaves in reports/<run-id>/ besides run.log: a list of writers over one RunSummary.
 // A new report format is one more writer here.
+import { writeReportHtml } from './html/report';
 import { writeJunit } from './junit';
 import { writeSummary, type RunSummary } from './summary';
 
@@ -12,6 +13,7 @@ export interface ReportWriter {
 export const REPORT_WRITERS: readonly ReportWriter[] = [
   { file: 'summary.json', write: writeSummary },
   { file: 'junit.xml', write: writeJunit },
+  { file: 'report.html', write: writeReportHtml },
 ];
 
 /** Writes every report; returns the paths by file name. */
