@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import config from '../../k6.config';
 import type { SloVerdict } from '../verdict/judge';
-import { generatorAddedLatency, judgeGenerator, windowProblem } from './judge';
+import { generatorAddedLatency, judgeGenerator, windowProblems } from './judge';
 import type { HealthWindow } from './sampler';
 
 const SPEC = config.base.generator;
@@ -13,11 +13,12 @@ function breach(sli: string, valueMs: number): SloVerdict {
 
 describe('generator health', () => {
   it('names what made a window unhealthy: a held event loop, a busy engine, a busy host', () => {
-    expect(windowProblem(calm, SPEC, 1)).toBeUndefined();
-    expect(windowProblem({ ...calm, eventLoopP99Ms: 400 }, SPEC, 1)).toBe('event loop held 400 ms at P99');
-    expect(windowProblem({ ...calm, engineCores: 0.97 }, SPEC, 1)).toBe('engine used 0.97 of 1 core(s)');
-    expect(windowProblem({ ...calm, engineCores: 0.97 }, SPEC, 2)).toBeUndefined();
-    expect(windowProblem({ ...calm, hostBusy: 0.99 }, SPEC, 1)).toBe('host CPU 99 % busy');
+    expect(windowProblems(calm, SPEC, 1)).toEqual([]);
+    expect(windowProblems({ ...calm, eventLoopP99Ms: 400 }, SPEC, 1)).toEqual(['event loop held 400 ms at P99']);
+    expect(windowProblems({ ...calm, engineCores: 0.97 }, SPEC, 1)).toEqual(['engine used 0.97 of 1 core(s)']);
+    expect(windowProblems({ ...calm, engineCores: 0.97 }, SPEC, 2)).toEqual([]);
+    expect(windowProblems({ ...calm, hostBusy: 0.99 }, SPEC, 1)).toEqual(['host CPU 99 % busy']);
+    expect(windowProblems({ ...calm, hostBusy: 0.99, eventLoopP99Ms: 400 }, SPEC, 1)).toEqual(['event loop held 400 ms at P99', 'host CPU 99 % busy']);
   });
 
   it('is saturated only past the share of unhealthy windows the config allows', () => {
@@ -28,7 +29,7 @@ describe('generator health', () => {
     const two = one.map((w, i) => (i === 7 ? { ...w, hostBusy: 1 } : w));
     const v = judgeGenerator(two, SPEC, 1, [], undefined);
     expect(v.saturated).toBe(true);
-    expect(v.reasons[0]).toBe('2 of 10 10 s windows were unhealthy (first: event loop held 900 ms at P99)');
+    expect(v.reasons[0]).toBe('2 of 10 10 s windows were unhealthy (first: event loop held 900 ms at P99; host CPU 100 % busy)');
   });
 
   it('counts dropped iterations', () => {

@@ -13,12 +13,13 @@ export interface GeneratorVerdict {
   windows: number;
 }
 
-/** Why a window counts as unhealthy; undefined when it was fine. */
-export function windowProblem(w: HealthWindow, spec: GeneratorHealthSpec, engineCapacityCores: number): string | undefined {
-  if (w.eventLoopP99Ms > spec.maxEventLoopDelayMs) return `event loop held ${Math.round(w.eventLoopP99Ms)} ms at P99`;
-  if (w.engineCores > spec.maxEngineCoreShare * engineCapacityCores) return `engine used ${w.engineCores.toFixed(2)} of ${engineCapacityCores} core(s)`;
-  if (w.hostBusy > spec.maxHostBusy) return `host CPU ${Math.round(w.hostBusy * 100)} % busy`;
-  return undefined;
+/** Why a window counts as unhealthy, every signal over its limit; empty when it was fine. */
+export function windowProblems(w: HealthWindow, spec: GeneratorHealthSpec, engineCapacityCores: number): string[] {
+  const out: string[] = [];
+  if (w.eventLoopP99Ms > spec.maxEventLoopDelayMs) out.push(`event loop held ${Math.round(w.eventLoopP99Ms)} ms at P99`);
+  if (w.engineCores > spec.maxEngineCoreShare * engineCapacityCores) out.push(`engine used ${w.engineCores.toFixed(2)} of ${engineCapacityCores} core(s)`);
+  if (w.hostBusy > spec.maxHostBusy) out.push(`host CPU ${Math.round(w.hostBusy * 100)} % busy`);
+  return out;
 }
 
 /** The breached API SLIs whose client P99 the target's own view does not explain. */
@@ -37,12 +38,19 @@ export function generatorAddedLatency(verdicts: readonly SloVerdict[], server: S
 
 export function judgeGenerator(windows: readonly HealthWindow[], spec: GeneratorHealthSpec, engineCapacityCores: number, verdicts: readonly SloVerdict[], server: ServerView | undefined): GeneratorVerdict {
   const reasons: string[] = [];
-  const problems = windows.map((w) => windowProblem(w, spec, engineCapacityCores)).filter((p): p is string => p !== undefined);
-  if (windows.length > 0 && problems.length / windows.length > spec.maxUnhealthyShare) {
-    reasons.push(`${problems.length} of ${windows.length} 10 s windows were unhealthy (first: ${problems[0]})`);
+  const perWindow = windows.map((w) => windowProblems(w, spec, engineCapacityCores));
+  const unhealthy = perWindow.filter((p) => p.length > 0).length;
+  if (windows.length > 0 && unhealthy / windows.length > spec.maxUnhealthyShare) {
+    // The first occurrence of each kind of signal: a busy host and a held event loop are different advice.
+    const kinds = new Map<string, string>();
+    for (const p of perWindow.flat()) {
+      const kind = p.replace(/[\d.]+/g, '#');
+      if (!kinds.has(kind)) kinds.set(kind, p);
+    }
+    reasons.push(`${unhealthy} of ${windows.length} 10 s windows were unhealthy (first: ${[...kinds.values()].join('; ')})`);
   }
   const dropped = windows.reduce((a, w) => a + w.droppedIterations, 0);
   if (dropped > spec.maxDroppedIterations) reasons.push(`the engine dropped ${dropped} iterations it could not start in time`);
   reasons.push(...generatorAddedLatency(verdicts, server, spec));
-  return { saturated: reasons.length > 0, reasons, unhealthyWindows: problems.length, windows: windows.length };
+  return { saturated: reasons.length > 0, reasons, unhealthyWindows: unhealthy, windows: windows.length };
 }

@@ -49,11 +49,31 @@ export function credentialsRejected(m: Measurements): boolean {
   return denied >= 0.9 * m.counts.requestsFailed;
 }
 
+/**
+ * Why a breach is the target's whatever the generator's health, or undefined. A saturated
+ * generator can slow what the agents see; it cannot make the target's own histogram slow, nor
+ * make the target answer with server errors.
+ */
+export function confirmedByTarget(v: SloVerdict, server: ServerView | undefined, m: Measurements): string | undefined {
+  const own = server?.[v.sli];
+  if (own && own.p99Ms !== null && own.count > 0 && own.p99Ms > v.objectiveMs) return `the target's own P99 was ${Math.round(own.p99Ms)} ms`;
+  if (v.missing > 0) {
+    let serverErrors = 0;
+    for (const [key, n] of m.failures) if (key.startsWith('5')) serverErrors += n;
+    if (serverErrors > 0) return `${v.missing} never completed while the target answered ${serverErrors} call(s) with a server error`;
+  }
+  return undefined;
+}
+
 export function concludeRun(input: VerdictInput): RunVerdict {
   const { plan, measurements: m } = input;
   const verdicts = judgeAll(m, plan.slos, fleetProgress(plan, m.counts));
   const breached = verdicts.filter((v) => v.status === 'fail').map((v) => v.sli);
   const generator = judgeGenerator(input.health, plan.generator, input.engineCapacityCores, verdicts, input.targetView);
+  const confirmed = verdicts.flatMap((v) => {
+    const why = v.status === 'fail' ? confirmedByTarget(v, input.targetView, m) : undefined;
+    return why === undefined ? [] : [{ sli: v.sli, why }];
+  });
 
   let failure = input.failure;
   if (!failure && !input.interrupted && credentialsRejected(m)) {
@@ -67,10 +87,14 @@ export function concludeRun(input: VerdictInput): RunVerdict {
   } else if (failure) {
     status = 'failed';
     reason = failure;
-  } else if (breached.length > 0 && generator.saturated) {
+  } else if (breached.length > 0 && generator.saturated && confirmed.length === 0) {
     // A breach the harness may have caused is no finding about the target.
     status = 'inconclusive';
     reason = new GeneratorSaturated(breached, generator.reasons);
+  } else if (generator.saturated && confirmed.length > 0) {
+    // The target's own evidence shows these breaches: a finding, whatever else the generator did.
+    status = 'slo-violated';
+    reason = new SloViolation(confirmed.map((c) => c.sli));
   } else if (breached.length > 0) {
     status = 'slo-violated';
     reason = new SloViolation(breached);
@@ -89,7 +113,10 @@ export function concludeRun(input: VerdictInput): RunVerdict {
   }
 
   const warnings: string[] = [];
-  if (generator.saturated && status !== 'inconclusive') {
+  if (generator.saturated && status === 'slo-violated') {
+    const unconfirmed = breached.filter((b) => !confirmed.some((c) => c.sli === b));
+    warnings.push(`the load generator was saturated (${generator.reasons.join('; ')}); the breach of ${confirmed.map((c) => `${c.sli} (${c.why})`).join(', ')} is the target's own${unconfirmed.length > 0 ? `; ${unconfirmed.join(', ')} may be the harness's (inconclusive)` : ''}`);
+  } else if (generator.saturated && status !== 'inconclusive') {
     warnings.push(`the load generator was saturated (${generator.reasons.join('; ')}); client-side latencies include its queueing, so the margins under each SLO are smaller than they look`);
   }
   if (m.counts.malformed > 0) warnings.push(`${m.counts.malformed} sample line(s) from the engine could not be read and were left out; see the run log`);

@@ -31,10 +31,12 @@ describe('SLO verdict of a slow target', () => {
     expect(bySli['api-mutating']?.stats.p50).toBeGreaterThan(1000);
     expect(bySli['api-mutating']?.stats.slowCount).toBe(bySli['api-mutating']?.stats.count);
     expect(bySli.registration?.status).toBe('pass');
-    // The target itself was slow, not the generator: healthy, no saturation warning.
-    expect(summary.generator.saturated).toBe(false);
+    // The target itself was slow, and its own histogram says so: a finding about the target even
+    // when the machine running the tests is busy enough to count the generator as saturated.
+    expect(summary.targetView?.['api-mutating']?.p99Ms).toBeGreaterThan(1000);
     expect(summary.timeline.windows.filter((w) => w.generator !== null).length).toBeGreaterThan(0);
-    expect(summary.warnings).toEqual([]);
+    if (summary.generator.saturated) expect(summary.warnings.join(' ')).toMatch(/api-mutating \(the target's own P99 was \d+ ms\).* is the target's own/);
+    else expect(summary.warnings).toEqual([]);
     const junit = readFileSync(join(reports, 'slow', 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<testcase classname="fleetload.slo" name="P99 api-mutating &lt;= 1000 ms" time="0"><failure type="SloViolation"/);
   });
