@@ -4,6 +4,7 @@
 // log-normal around the SLI's median (windowSpread), so both the windows' percentiles and the
 // whole-run percentile come from real samples exactly as a run computes them.
 import * as hdr from 'hdr-histogram-js';
+import { emptyCounts } from '../ingest/measurements';
 import { SUMMARY_SCHEMA, type RunStatus, type RunSummary, type TimelineWindow } from '../report/summary';
 
 export interface SyntheticSli {
@@ -154,22 +155,7 @@ export function syntheticSummary(spec: SyntheticRun): RunSummary {
     fleetloadVersion: '0.1.0',
     target: { url: 'http://127.0.0.1:1', kind: 'simulator', protocol: spec.protocol ?? 'fleetload-sim' },
     clusters: { requested: clusters, registered: clusters, reregistered: 0, failed: 0 },
-    counts: {
-      registered: clusters,
-      reregistered: 0,
-      registrationFailed: 0,
-      heartbeats: 0,
-      deploymentsReady: 0,
-      deploymentsFailed: 0,
-      backoffs: 0,
-      requests: 0,
-      requestsFailed: 0,
-      rolloutsCompleted: 0,
-      rolloutsIncomplete: 0,
-      droppedIterations: 0,
-      samples: 0,
-      malformed: 0,
-    },
+    counts: { ...emptyCounts(), registered: clusters },
     failures: [],
     outages: [],
     slos,

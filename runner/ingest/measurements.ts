@@ -27,6 +27,26 @@ export interface RunCounts {
   malformed: number;
 }
 
+/** Every count at zero: a run before its first sample. */
+export function emptyCounts(): RunCounts {
+  return {
+    registered: 0,
+    reregistered: 0,
+    registrationFailed: 0,
+    heartbeats: 0,
+    deploymentsReady: 0,
+    deploymentsFailed: 0,
+    backoffs: 0,
+    requests: 0,
+    requestsFailed: 0,
+    rolloutsCompleted: 0,
+    rolloutsIncomplete: 0,
+    droppedIterations: 0,
+    samples: 0,
+    malformed: 0,
+  };
+}
+
 const MAX_FAILURE_KEYS = 200;
 
 interface Route {
@@ -67,22 +87,7 @@ export class Measurements {
   private windowRequests = 0;
   private windowFailed = 0;
   private readonly routed: ReadonlySet<string>;
-  readonly counts: RunCounts = {
-    registered: 0,
-    reregistered: 0,
-    registrationFailed: 0,
-    heartbeats: 0,
-    deploymentsReady: 0,
-    deploymentsFailed: 0,
-    backoffs: 0,
-    requests: 0,
-    requestsFailed: 0,
-    rolloutsCompleted: 0,
-    rolloutsIncomplete: 0,
-    droppedIterations: 0,
-    samples: 0,
-    malformed: 0,
-  };
+  readonly counts: RunCounts = emptyCounts();
   /** Failed calls by `STATUS NAME` (URL template), so a report says what failed, not just how often. */
   readonly failures = new Map<string, number>();
   readonly outages = new OutageTracker();

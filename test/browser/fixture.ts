@@ -3,6 +3,7 @@
 // seeded samples into real HDR histograms, so the windows, the whole-run stats and the encoded
 // histograms agree with each other the way a real run's do.
 import * as hdr from 'hdr-histogram-js';
+import { seededRandom } from '../../runner/compare/synthetic';
 import type { Comparison, CompareVerdict, SliComparison } from '../../runner/compare/types';
 import { SUMMARY_SCHEMA, type RunStatus, type RunSummary, type TimelineWindow, type WindowSli } from '../../runner/report/summary';
 import { SLIS } from '../../scenarios/lib/sli';
@@ -30,17 +31,6 @@ const WINDOW_S = 10;
 const CLUSTERS = 200;
 const LOAD_START = Date.parse('2025-03-04T10:00:03.000Z');
 
-/** mulberry32: a tiny seeded generator, so every fixture is the same on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function histogram(): hdr.Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 24 * 3600 * 1_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
@@ -70,7 +60,7 @@ const ENDPOINTS = [
 ] as const;
 
 export function syntheticSummary(opts: FixtureOptions = {}): RunSummary {
-  const random = rng(opts.seed ?? 7);
+  const random = seededRandom(opts.seed ?? 7);
   const slowdown = opts.slowdown ?? 1;
   const outage = opts.outage ?? true;
   const saturated = opts.saturated ?? true;
