@@ -19,6 +19,7 @@ export default defineConfig({
       { find: /^k6\/(experimental\/)?timers$/, replacement: k6Shim('timers') },
       { find: /^k6\/execution$/, replacement: k6Shim('execution') },
       { find: /^k6\/http$/, replacement: k6Shim('http') },
+      { find: /^k6\/(experimental\/)?websockets$/, replacement: k6Shim('websockets') },
     ],
   },
 });
