@@ -8,6 +8,7 @@ import { MetricRegistry, SampleEmitter, type ColumnSink } from './metrics';
 import { HttpClient, type ConnectionScope } from './modules/http-client';
 import { scenarioMaxMs, scenarioMaxVUs, type ResolvedOptions, type ScenarioConfig } from './options';
 import { evenSegment, type SegmentTuple } from './segments';
+import { tlsConnectOptions } from './tls';
 import { VU } from './vu';
 
 export interface InstanceSpec {
@@ -73,7 +74,7 @@ export class Instance {
       http: new HttpClient(
         spec.connections ?? 'per-vu',
         spec.options.raw.noConnectionReuse === true,
-        spec.options.raw.insecureSkipTLSVerify === true,
+        (host) => tlsConnectOptions(spec.options.raw, host),
         typeof spec.options.raw.batchPerHost === 'number' && spec.options.raw.batchPerHost > 0 ? spec.options.raw.batchPerHost : null,
       ),
       segment: this.segment,

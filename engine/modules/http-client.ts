@@ -1,6 +1,7 @@
 // The HTTP transport behind k6/http: one undici Agent per engine instance with keep-alive, driven
 // through the raw dispatch API (no per-request streams) and measuring k6's timings.
 import { Agent, buildConnector, type Dispatcher } from 'undici';
+import type { TlsConnectOptions } from '../tls';
 
 export interface RawResponse {
   status: number;
@@ -57,8 +58,8 @@ export class HttpClient {
     readonly scope: ConnectionScope = 'per-vu',
     /** k6's noConnectionReuse: a new connection for every request. */
     private readonly noReuse = false,
-    /** k6's insecureSkipTLSVerify. */
-    private readonly insecure = false,
+    /** TLS of a connection to a host, from k6's insecureSkipTLSVerify, tlsAuth and SSL_CERT_FILE (engine/tls.ts). */
+    private readonly tlsFor: (host: string) => TlsConnectOptions = () => ({ rejectUnauthorized: true }),
     /**
      * k6's batchPerHost, taken as the most connections a VU keeps to one host. k6 caps only idle
      * connections with it and opens more on demand; an unbounded pool here keeps its peak size
@@ -71,8 +72,21 @@ export class HttpClient {
     this.shared = scope === 'shared' ? this.newAgent() : null;
   }
 
+  /** One connector per host: tlsAuth picks the client certificate by host name. */
+  private readonly connectors = new Map<string, buildConnector.connector>();
+
+  private connectorFor(host: string): buildConnector.connector {
+    let c = this.connectors.get(host);
+    if (c === undefined) {
+      // No TLS session cache: a resumed session would carry another identity's handshake.
+      c = buildConnector({ ...this.tlsFor(host), maxCachedSessions: 0 });
+      this.connectors.set(host, c);
+    }
+    return c;
+  }
+
   private newAgent(owner?: ConnectionOwner): Agent {
-    const base = buildConnector(this.insecure ? { rejectUnauthorized: false } : {});
+    const base: buildConnector.connector = (opts, cb) => this.connectorFor(opts.hostname)(opts, cb);
     // A VU's own pool times its connects, so the request that waited for one reports k6's
     // http_req_connecting (a shared pool cannot tell whose connect it was).
     const connect: buildConnector.connector =

@@ -5,6 +5,7 @@ import { createK6Module } from './k6';
 import { createMetricsModule } from './metrics';
 import { createTimersModule } from './timers';
 import type { ModuleVU } from './vu-api';
+import { createWebSocketsModule } from './websockets';
 
 const FACTORIES: Record<string, (vu: ModuleVU) => object> = {
   k6: createK6Module,
@@ -13,6 +14,9 @@ const FACTORIES: Record<string, (vu: ModuleVU) => object> = {
   'k6/execution': createExecutionModule,
   'k6/timers': createTimersModule,
   'k6/experimental/timers': createTimersModule,
+  // k6/websockets from k6 v1.6; before, and still accepted (deprecated) after, the experimental path.
+  'k6/websockets': createWebSocketsModule,
+  'k6/experimental/websockets': createWebSocketsModule,
 };
 
 export function createModule(name: string, vu: ModuleVU): object {

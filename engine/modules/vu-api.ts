@@ -63,4 +63,6 @@ export interface ModuleVU extends RequestTracker {
   isCurrent(ticket: number): boolean;
   addTimer(fn: () => void, ms: number, repeat: boolean): number;
   clearTimer(id: unknown): void;
+  /** An exception in a callback a module ran on the VU's loop (a socket's listener): k6 logs it and ends the iteration. */
+  fail(err: unknown): void;
 }

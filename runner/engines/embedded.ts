@@ -1,6 +1,7 @@
 // The embedded engine, in process: the same bundle real k6 runs, on Node.
 import { availableParallelism } from 'node:os';
 import { runEmbedded } from '../../engine/index';
+import { CURRENT_K6_MODULES } from '../build/scenarios';
 import type { EngineOutcome, EngineRun, LoadEngine } from './engine';
 
 /**
@@ -16,7 +17,8 @@ export function embeddedEngine(workers = defaultWorkers()): LoadEngine {
   return {
     name: 'embedded',
     version: `embedded (node ${process.version}, ${workers} worker${workers === 1 ? '' : 's'})`,
-    timersModule: 'k6/timers',
+    // The embedded engine has every path; it takes the current ones, as current k6 does.
+    k6Modules: CURRENT_K6_MODULES,
     capacityCores: workers,
     async run(run: EngineRun): Promise<EngineOutcome> {
       const result = await runEmbedded({

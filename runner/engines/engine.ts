@@ -1,6 +1,7 @@
 // What the runner needs of a load engine. Both run the same bundle and emit the same JSON-lines
 // sample stream (engine/samples.ts).
 import type { SampleSink } from '../../engine/samples';
+import type { K6ModuleSet } from '../build/scenarios';
 
 export interface EngineRun {
   bundlePath: string;
@@ -29,8 +30,8 @@ export interface LoadEngine {
   readonly version: string;
   /** Cores the engine can use: the embedded engine's threads, real k6 the host's. */
   readonly capacityCores: number;
-  /** Which timers module the bundle must import for this engine. */
-  readonly timersModule: 'k6/timers' | 'k6/experimental/timers';
+  /** The version-dependent k6 modules (timers, websockets) the bundle must import for this engine. */
+  readonly k6Modules: Readonly<K6ModuleSet>;
   run(run: EngineRun): Promise<EngineOutcome>;
 }
 

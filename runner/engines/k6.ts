@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { K6ModuleSet, TimersModule, WebsocketsModule } from '../build/scenarios';
 import { EngineFailure, UsageError } from '../errors';
 import type { K6Location } from '../k6/locate';
 import { K6_EXIT, type EngineOutcome, type EngineRun, type LoadEngine } from './engine';
@@ -24,8 +25,21 @@ export function parseK6Version(output: string): K6Version | undefined {
 }
 
 /** k6/timers exists from v0.50; before that only k6/experimental/timers (k6-compat.md). */
-export function timersModuleFor(v: K6Version): 'k6/timers' | 'k6/experimental/timers' {
+export function timersModuleFor(v: K6Version): TimersModule {
   return v.major > 0 || v.minor >= 50 ? 'k6/timers' : 'k6/experimental/timers';
+}
+
+/**
+ * k6/websockets exists from v1.6.0 (k6 PR #5586, "WebSockets module is now stable" in its
+ * release notes); before that only k6/experimental/websockets, which v1.6 on still load.
+ */
+export function websocketsModuleFor(v: K6Version): WebsocketsModule {
+  return v.major > 1 || (v.major === 1 && v.minor >= 6) ? 'k6/websockets' : 'k6/experimental/websockets';
+}
+
+/** Every version-dependent module path, as this k6 has them. */
+export function k6ModulesFor(v: K6Version): K6ModuleSet {
+  return { timers: timersModuleFor(v), websockets: websocketsModuleFor(v) };
 }
 
 export function probeK6(location: K6Location): K6Version {
@@ -64,7 +78,7 @@ export function k6Engine(location: K6Location, workDir: string, extras: K6Extras
   return {
     name: 'k6',
     version: `k6 ${version.text} (${location.source}: ${location.path})`,
-    timersModule: timersModuleFor(version),
+    k6Modules: k6ModulesFor(version),
     capacityCores: availableParallelism(),
     async run(run: EngineRun): Promise<EngineOutcome> {
       const pipe = join(workDir, 'k6-samples.fifo');

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseK6Version, timersModuleFor } from '../engines/k6';
+import { k6ModulesFor, parseK6Version, timersModuleFor, websocketsModuleFor } from '../engines/k6';
 import { K6NotFoundError, locateK6 } from './locate';
 import { cachedK6Path, parsePin, pinCacheKey } from './pin';
 
@@ -61,5 +61,20 @@ describe('k6 version', () => {
     expect(timersModuleFor(parseK6Version('k6 v0.50.0')!)).toBe('k6/timers');
     expect(timersModuleFor(parseK6Version('k6 v1.8.1 (go1.26.8, linux/amd64)')!)).toBe('k6/timers');
     expect(parseK6Version('nonsense')).toBeUndefined();
+  });
+
+  it('picks the websockets module the version has: k6/websockets from v1.6.0', () => {
+    const at = (text: string): ReturnType<typeof websocketsModuleFor> => websocketsModuleFor(parseK6Version(text)!);
+    expect(at('k6 v0.49.0')).toBe('k6/experimental/websockets');
+    expect(at('k6 v1.5.9')).toBe('k6/experimental/websockets');
+    expect(at('k6 v1.6.0')).toBe('k6/websockets');
+    expect(at('k6 v1.8.1 (go1.26.8, linux/amd64)')).toBe('k6/websockets');
+    expect(at('k6 v2.0.0')).toBe('k6/websockets');
+  });
+
+  it('gives the whole set of version-dependent modules', () => {
+    expect(k6ModulesFor(parseK6Version('k6 v0.49.0')!)).toEqual({ timers: 'k6/experimental/timers', websockets: 'k6/experimental/websockets' });
+    expect(k6ModulesFor(parseK6Version('k6 v1.0.0')!)).toEqual({ timers: 'k6/timers', websockets: 'k6/experimental/websockets' });
+    expect(k6ModulesFor(parseK6Version('k6 v1.8.1')!)).toEqual({ timers: 'k6/timers', websockets: 'k6/websockets' });
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runEmbedded } from '../../engine/index';
 import { parseSampleLine, type MetricLine, type PointLine, type SampleLine } from '../../engine/samples';
 import { ROOT, SCRIPTS } from '../../engine/test-support';
-import { probeK6, timersModuleFor, type K6Version } from '../../runner/engines/k6';
+import { probeK6, timersModuleFor, websocketsModuleFor, type K6Version } from '../../runner/engines/k6';
 import { locateK6 } from '../../runner/k6/locate';
 
 export { buildEngineForTests, cleanupEngineBuild, ROOT, SCRIPTS } from '../../engine/test-support';
@@ -53,7 +53,10 @@ export async function runOnEngine(input: RunInput): Promise<RunOutcome> {
 export interface K6UnderTest {
   path: string;
   version: K6Version;
-  /** The timers module this k6 has, which the scripts then import (as the product's bundles do). */
+  /**
+   * The timers module this k6 has, which the scripts then import (as the product's bundles do);
+   * the websockets module follows from the version (websocketsModuleFor).
+   */
   timersModule: 'k6/timers' | 'k6/experimental/timers';
 }
 
@@ -71,19 +74,25 @@ export function k6Binary(): { k6?: K6UnderTest; reason: string } {
   return { reason: 'no k6 binary found (set K6_BIN, build it with `npm run k6:build`, or put k6 on PATH)' };
 }
 
-const TIMERS_IMPORT = /(\brequire\(\s*|\bfrom\s+|\bimport\s+)(['"])k6\/(?:experimental\/)?timers\2/g;
+const VERSIONED_IMPORT = /(\brequire\(\s*|\bfrom\s+|\bimport\s+)(['"])k6\/(?:experimental\/)?(timers|websockets)\2/g;
+
+/** The path this k6 has for a version-dependent module: the timers it was given, websockets by its version. */
+function versionedPath(k6: K6UnderTest, module: string): string {
+  return module === 'timers' ? k6.timersModule : websocketsModuleFor(k6.version);
+}
 
 /**
- * The script as the k6 under test must see it: the scripts import k6/timers, which k6 before
- * v0.50 has only as k6/experimental/timers; the product's bundles make the same choice
- * (runner/build/scenarios.ts). Returns the script's own path when nothing needs to change.
+ * The script as the k6 under test must see it: the scripts import k6/timers and k6/websockets,
+ * which older k6 has only under k6/experimental/ (timers before v0.50, websockets before v1.6);
+ * the product's bundles make the same choice (runner/build/scenarios.ts). Returns the script's
+ * own path when nothing needs to change.
  */
 export function scriptForK6(k6: K6UnderTest, script: string, dir: string): string {
   const path = join(SCRIPTS, script);
   const source = readFileSync(path, 'utf8');
-  const missed = /['"]k6\/(?:experimental\/)?timers['"]/.exec(source.replace(TIMERS_IMPORT, ''));
-  if (missed !== null) throw new Error(`${script}: a timers import the harness cannot rewrite: ${missed[0]}`);
-  const rewritten = source.replace(TIMERS_IMPORT, (_m, head: string, q: string) => `${head}${q}${k6.timersModule}${q}`);
+  const missed = /['"]k6\/(?:experimental\/)?(?:timers|websockets)['"]/.exec(source.replace(VERSIONED_IMPORT, ''));
+  if (missed !== null) throw new Error(`${script}: a k6 module import the harness cannot rewrite: ${missed[0]}`);
+  const rewritten = source.replace(VERSIONED_IMPORT, (_m, head: string, q: string, module: string) => `${head}${q}${versionedPath(k6, module)}${q}`);
   if (rewritten === source) return path;
   const copy = join(dir, script);
   writeFileSync(copy, rewritten);
