@@ -39,6 +39,10 @@ export interface K6Options {
    */
   batch: number;
   batchPerHost: number;
+  /** Only for a Kubernetes target whose kubeconfig or flag asks for it; k6 verifies by default. */
+  insecureSkipTLSVerify?: boolean;
+  /** The kubeconfig's client certificate, presented to the API server's host (k6's tlsAuth). */
+  tlsAuth?: Array<{ domains: string[]; cert: string; key: string }>;
 }
 
 /**
@@ -76,6 +80,23 @@ export function thresholdsFor(plan: Pick<RunPlan, 'slos'>, slis: SliTable = SLIS
     if (!slo) continue;
     const p = Number.isInteger(slo.percentile) ? String(slo.percentile) : slo.percentile.toFixed(2).replace(/0+$/, '');
     out[k6MetricOf(def)] = [`p(${p})<=${slo.thresholdMs}`];
+  }
+  return out;
+}
+
+/**
+ * A Kubernetes target's TLS as k6 options. The CA is not among them: real k6 (Go) takes extra roots
+ * only from SSL_CERT_FILE, which the load stage sets (runner/pipeline/load.ts).
+ */
+export function tlsOptionsFor(plan: Pick<RunPlan, 'target' | 'credentials'>): Pick<K6Options, 'insecureSkipTLSVerify' | 'tlsAuth'> {
+  const kube = plan.credentials.kube;
+  if (kube === undefined || plan.target === undefined) return {};
+  const out: Pick<K6Options, 'insecureSkipTLSVerify' | 'tlsAuth'> = {};
+  if (kube.insecureSkipTlsVerify) out.insecureSkipTLSVerify = true;
+  if (kube.clientCertPem !== undefined && kube.clientKeyPem !== undefined) {
+    // k6 picks a tlsAuth entry by the request's host name, without the port or brackets.
+    const host = new URL(plan.target).hostname.replace(/^\[|\]$/g, '');
+    out.tlsAuth = [{ domains: [host], cert: kube.clientCertPem, key: kube.clientKeyPem }];
   }
   return out;
 }
@@ -125,6 +146,7 @@ export function k6OptionsFor(plan: RunPlan): K6Options {
     };
   }
   return {
+    ...tlsOptionsFor(plan),
     scenarios,
     thresholds: thresholdsFor(plan),
     summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(99)', 'max', 'count'],

@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Protocol } from '../../scenarios/lib/protocol';
+import { PROTOCOLS } from '../../scenarios/protocols/index';
 import config, { type FleetloadConfig } from '../../k6.config';
 import { ConfigInvalid, UsageError } from '../errors';
 import { k6OptionsFor, arrivalRate } from './k6-options';
@@ -155,5 +160,71 @@ describe('validateConfig: every problem with its path', () => {
   it('suggests the field a typo meant', () => {
     const broken = deepMerge<FleetloadConfig>(config, { profiles: { smoke: { cluster: 5 } } });
     expect(validateConfig(broken)).toContainEqual({ path: 'profiles.smoke.cluster', message: 'unknown field; did you mean clusters?' });
+  });
+});
+
+describe('resolvePlan: a Kubernetes target named by a kubeconfig', () => {
+  const kubeProtocol: Protocol = {
+    name: 'kube-test',
+    description: 'a protocol that speaks to Kubernetes API servers',
+    targetKind: 'kube',
+    defaultCredentials: { registrationToken: 'bootstrap', operatorToken: 'never-used' },
+    probe: () => Promise.resolve({ kind: 'ok', description: 'x' }),
+    controlPlane: () => {
+      throw new Error('not in these tests');
+    },
+  };
+  const registry = PROTOCOLS.with(kubeProtocol);
+  const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+  function kubeconfig(user: Record<string, unknown>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetload-resolve-kube-'));
+    const file = join(dir, 'config');
+    const doc = {
+      clusters: [{ name: 'c', cluster: { server: 'https://10.0.0.1:6443', 'certificate-authority-data': Buffer.from(CA).toString('base64') } }],
+      users: [{ name: 'u', user }],
+      contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'ctx',
+    };
+    writeFileSync(file, JSON.stringify(doc)); // JSON is YAML
+    return file;
+  }
+
+  it('the kubeconfig gives the target, its CA and the operator token; registration keeps the protocol default', () => {
+    const plan = resolvePlan(config, { protocol: 'kube-test', kubeconfig: kubeconfig({ token: 'kube-token' }) }, NOW, registry, {});
+    expect(plan.target).toBe('https://10.0.0.1:6443');
+    expect(plan.credentials).toEqual({ registrationToken: 'bootstrap', operatorToken: 'kube-token', kube: { caPem: CA, insecureSkipTlsVerify: false, context: 'ctx' } });
+    expect(k6OptionsFor(plan).insecureSkipTLSVerify).toBeUndefined();
+    expect(k6OptionsFor(plan).tlsAuth).toBeUndefined();
+  });
+
+  it('--operator-token replaces the kubeconfig token; a client certificate becomes k6 tlsAuth for the server host', () => {
+    const file = kubeconfig({ 'client-certificate-data': Buffer.from('-----BEGIN CERTIFICATE-----\nc\n-----END CERTIFICATE-----\n').toString('base64'), 'client-key-data': Buffer.from('-----BEGIN EC PRIVATE KEY-----\nk\n-----END EC PRIVATE KEY-----\n').toString('base64') });
+    const plan = resolvePlan(config, { protocol: 'kube-test', kubeconfig: file, operatorToken: 'flag', insecureSkipTlsVerify: true }, NOW, registry, {});
+    expect(plan.credentials.operatorToken).toBe('flag');
+    const options = k6OptionsFor(plan);
+    expect(options.insecureSkipTLSVerify).toBe(true);
+    expect(options.tlsAuth).toEqual([{ domains: ['10.0.0.1'], cert: expect.stringContaining('BEGIN CERTIFICATE'), key: expect.stringContaining('PRIVATE KEY') }]);
+    // A certificate identity has no bearer token: the operator token is empty, not the protocol's default.
+    expect(resolvePlan(config, { protocol: 'kube-test', kubeconfig: file }, NOW, registry, {}).credentials.operatorToken).toBe('');
+  });
+
+  it('without --kubeconfig a Kubernetes protocol reads KUBECONFIG', () => {
+    const plan = resolvePlan(config, { protocol: 'kube-test' }, NOW, registry, { KUBECONFIG: kubeconfig({ token: 'from-env' }) });
+    expect(plan.credentials.operatorToken).toBe('from-env');
+  });
+
+  it('fleetload-sim takes --target, not --kubeconfig (nor --context or --insecure-skip-tls-verify), and ignores KUBECONFIG', () => {
+    const file = kubeconfig({ token: 't' });
+    expect(() => resolvePlan(config, { kubeconfig: file }, NOW, registry, {})).toThrow(/^--kubeconfig: fleetload-sim takes --target, not --kubeconfig; pass --protocol with one that does \(kube-test\); or give the target with --target URL$/);
+    expect(() => resolvePlan(config, { context: 'ctx' }, NOW, PROTOCOLS, {})).toThrow(/^--context: fleetload-sim takes --target, not --kubeconfig \(--context goes with --kubeconfig\); no registered protocol speaks to Kubernetes API servers yet/);
+    expect(() => resolvePlan(config, { insecureSkipTlsVerify: true }, NOW, PROTOCOLS, {})).toThrow(/^--insecure-skip-tls-verify: fleetload-sim takes --target/);
+    // An exported KUBECONFIG must not change a simulator run.
+    expect(resolvePlan(config, {}, NOW, PROTOCOLS, { KUBECONFIG: file }).target).toBeUndefined();
+  });
+
+  it('a Kubernetes protocol refuses --target', () => {
+    expect(() => resolvePlan(config, { protocol: 'kube-test', target: 'https://x:6443', kubeconfig: kubeconfig({ token: 't' }) }, NOW, registry, {})).toThrow(
+      /^--target: protocol kube-test reaches a Kubernetes API server through a kubeconfig, not --target; pass --kubeconfig PATH/,
+    );
   });
 });

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { BaseConfig, FleetloadConfig, GeneratorHealthSpec, ProfileName } from '../../k6.config';
 import { PROFILE_NAMES } from '../../k6.config';
 import type { AgentPlan, ApiLoadPlan, RolloutPlan, ScenarioPlan } from '../../scenarios/lib/plan';
-import type { ProtocolRegistry } from '../../scenarios/lib/protocol';
+import type { Protocol, ProtocolRegistry, TargetSpec } from '../../scenarios/lib/protocol';
 import type { SliName, SloSpec } from '../../scenarios/lib/sli';
 import { PROTOCOLS } from '../../scenarios/protocols/index';
 import { ConfigInvalid, UsageError } from '../errors';
+import { resolveKubeTarget, type KubeTarget } from '../target/kubeconfig';
 import { parseDurationSeconds } from './duration';
 import { baseSchema, check, type Issue } from './schema';
 
@@ -31,6 +32,10 @@ export interface RunFlags {
   operatorToken?: string;
   registrationToken?: string;
   k6PrometheusRw?: string;
+  /** A Kubernetes API server target (protocols with targetKind 'kube'): its kubeconfig, context, TLS. */
+  kubeconfig?: string;
+  context?: string;
+  insecureSkipTlsVerify?: boolean;
   /** `path=value` overrides of any k6.config.ts field, e.g. `rollout.selector=region=eu-west`. */
   set?: string[];
 }
@@ -45,7 +50,11 @@ export interface RunPlan {
   protocol: string;
   /** The user's control plane; undefined means the runner starts the simulator. */
   target: string | undefined;
-  credentials: { registrationToken: string; operatorToken: string };
+  /**
+   * Spread into the protocol's TargetSpec as they are: the tokens and, for a Kubernetes target, its
+   * TLS trust and client certificate (`kube`).
+   */
+  credentials: { registrationToken: string; operatorToken: string; kube?: NonNullable<TargetSpec['kube']> };
   clusters: number;
   durationS: number;
   sloWarmupS: number;
@@ -188,7 +197,31 @@ export function validateConfig(config: FleetloadConfig): Issue[] {
   return issues;
 }
 
-export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new Date(), protocols: ProtocolRegistry = PROTOCOLS): RunPlan {
+/**
+ * Which flags name the target follows from the protocol: a URL protocol takes --target, a
+ * Kubernetes one a kubeconfig. KUBECONFIG and ~/.kube/config are read only for a Kubernetes
+ * protocol: many shells export KUBECONFIG for other work, and it must not turn a simulator run
+ * into an error, nor point one at a cluster.
+ */
+function kubeTargetFor(protocol: Protocol, flags: RunFlags, protocols: ProtocolRegistry, env: NodeJS.ProcessEnv): KubeTarget | undefined {
+  if (protocol.targetKind !== 'kube') {
+    const flag = flags.kubeconfig !== undefined ? '--kubeconfig' : flags.context !== undefined ? '--context' : flags.insecureSkipTlsVerify ? '--insecure-skip-tls-verify' : undefined;
+    if (flag === undefined) return undefined;
+    const kubeNames = protocols.names().filter((n) => protocols.get(n)?.targetKind === 'kube');
+    const which = kubeNames.length > 0 ? `pass --protocol with one that does (${kubeNames.join(', ')})` : 'no registered protocol speaks to Kubernetes API servers yet';
+    throw new UsageError(flag, `${protocol.name} takes --target, not --kubeconfig${flag === '--kubeconfig' ? '' : ` (${flag} goes with --kubeconfig)`}`, `${which}; or give the target with --target URL`);
+  }
+  if (flags.target !== undefined) {
+    throw new UsageError('--target', `protocol ${protocol.name} reaches a Kubernetes API server through a kubeconfig, not --target`, 'pass --kubeconfig PATH (and --context NAME), or leave both out for KUBECONFIG or ~/.kube/config');
+  }
+  const kubeFlags: { kubeconfig?: string; context?: string; insecureSkipTlsVerify?: boolean } = {};
+  if (flags.kubeconfig !== undefined) kubeFlags.kubeconfig = flags.kubeconfig;
+  if (flags.context !== undefined) kubeFlags.context = flags.context;
+  if (flags.insecureSkipTlsVerify) kubeFlags.insecureSkipTlsVerify = true;
+  return resolveKubeTarget(kubeFlags, env);
+}
+
+export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new Date(), protocols: ProtocolRegistry = PROTOCOLS, env: NodeJS.ProcessEnv = process.env): RunPlan {
   const configIssues = validateConfig(config);
   if (configIssues.length > 0) throw new ConfigInvalid(configIssues.map((i) => ({ path: `k6.config.ts: ${i.path}`, message: i.message })));
 
@@ -207,7 +240,7 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
   if (flags.sloWarmup !== undefined) fromFlags.sloWarmup = flagDuration('slo-warmup', flags.sloWarmup, true);
   if (flags.agentsPerVu !== undefined) fromFlags.agentsPerVu = flagInt('agents-per-vu', flags.agentsPerVu, 1, 100_000);
   if (flags.protocol !== undefined) fromFlags.protocol = flags.protocol;
-  const target = flags.target === undefined ? undefined : parseHttpUrl('target', flags.target, 'http://HOST:PORT');
+  const urlTarget = flags.target === undefined ? undefined : parseHttpUrl('target', flags.target, 'http://HOST:PORT');
   const k6PrometheusRw = flags.k6PrometheusRw === undefined ? undefined : parseHttpUrl('k6-prometheus-rw', flags.k6PrometheusRw, 'http://HOST:9090/api/v1/write');
   if (k6PrometheusRw !== undefined && engine === 'embedded') {
     throw new UsageError('--k6-prometheus-rw', 'is real k6\'s own output and needs --engine k6 (or auto with a k6 found)', 'with the embedded engine, have Prometheus scrape --metrics-addr instead');
@@ -228,8 +261,12 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
     if (flags.protocol !== undefined) throw new UsageError('--protocol', `unknown protocol ${JSON.stringify(flags.protocol)}`, `use one of them: ${known}`);
     throw new ConfigInvalid([{ path: `${profile} profile: protocol`, message: `unknown protocol ${JSON.stringify(merged.protocol)}; ${known}` }]);
   }
-  const registrationToken = flags.registrationToken ?? protocol.defaultCredentials?.registrationToken;
-  const operatorToken = flags.operatorToken ?? protocol.defaultCredentials?.operatorToken;
+  const kube = kubeTargetFor(protocol, flags, protocols, env);
+  // A kube target's operator is the kubeconfig's identity: its token (empty when a client
+  // certificate is the identity), never a protocol's default. Agents register with a bootstrap
+  // token of the protocol's or the flag's, else with the same identity.
+  const registrationToken = flags.registrationToken ?? protocol.defaultCredentials?.registrationToken ?? (kube ? (kube.token ?? '') : undefined);
+  const operatorToken = flags.operatorToken ?? (kube ? (kube.token ?? '') : protocol.defaultCredentials?.operatorToken);
   if (registrationToken === undefined || operatorToken === undefined) {
     const flag = registrationToken === undefined ? '--registration-token' : '--operator-token';
     throw new UsageError(flag, `protocol ${protocol.name} has no default credentials`, `give the target's with ${flag} TOKEN`);
@@ -265,8 +302,8 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
     profile,
     engine,
     protocol: protocol.name,
-    target,
-    credentials: { registrationToken, operatorToken },
+    target: kube?.server ?? urlTarget,
+    credentials: { registrationToken, operatorToken, ...(kube ? { kube: kubeTls(kube) } : {}) },
     clusters: merged.clusters,
     durationS,
     sloWarmupS,
@@ -282,6 +319,14 @@ export function resolvePlan(config: FleetloadConfig, flags: RunFlags, now = new 
     reportsDir: flags.reportsDir ?? 'reports',
   };
   return deepFreeze(plan);
+}
+
+function kubeTls(k: KubeTarget): NonNullable<TargetSpec['kube']> {
+  const out: NonNullable<TargetSpec['kube']> = { insecureSkipTlsVerify: k.insecureSkipTlsVerify, context: k.contextName };
+  if (k.caPem !== undefined) out.caPem = k.caPem;
+  if (k.clientCertPem !== undefined) out.clientCertPem = k.clientCertPem;
+  if (k.clientKeyPem !== undefined) out.clientKeyPem = k.clientKeyPem;
+  return out;
 }
 
 /** What the scenarios get through __ENV (FLEETLOAD_PLAN), once the target's address is known. */

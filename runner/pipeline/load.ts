@@ -1,6 +1,9 @@
 // The load itself: the engine runs the bundle while the progress view and the run log get a
 // snapshot every interval. Returns how the engine ended; a failure is a value, not a throw, so
 // that what was measured is still judged and written.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { k6OptionsFor } from '../config/k6-options';
 import { scenarioPlan, type RunPlan } from '../config/resolve';
 import type { LoadEngine } from '../engines/engine';
@@ -40,6 +43,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     FLEETLOAD_OPTIONS: JSON.stringify(k6OptionsFor(plan)),
     FLEETLOAD_RUN_ID: plan.runId,
   };
+  let ca: { file: string; remove: () => Promise<void> } | undefined;
   clock.loadStartMs = Date.now();
   clock.phase = 'ramping';
   measurements.startWarmup(plan.slos, clock.loadStartMs, plan.sloWarmupS);
@@ -56,6 +60,11 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
   try {
     // A Ctrl-C during preflight came before the engine could listen for it.
     if (input.signal.aborted) return { engineExit: null, failure: undefined };
+    // Both engines take SSL_CERT_FILE from the process environment, not from the script's __ENV:
+    // real k6 (Go) from its own, which the k6 engine copies from ours when it spawns k6; the
+    // embedded engine (engine/tls.ts) from ours. Set for the engine's run only.
+    ca = await caFileFor(plan);
+    const restoreEnv = ca === undefined ? () => undefined : setProcessEnv('SSL_CERT_FILE', ca.file);
     const outcome = await engine.run({
       bundlePath: input.bundle,
       env,
@@ -65,7 +74,7 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
       onStart: (pid) => input.health.setEnginePid(pid),
       onLog: log,
       signal: input.signal,
-    });
+    }).finally(restoreEnv);
     if (!input.signal.aborted && !k6RunCompleted(outcome.exitCode)) {
       const meaning = K6_EXIT_MEANING[outcome.exitCode] ?? 'unexpected exit';
       return { engineExit: outcome.exitCode, failure: new EngineFailure(`the ${engine.name} engine exited with ${outcome.exitCode} (${meaning}); see ${input.logPath}`) };
@@ -78,5 +87,30 @@ export async function runLoad(input: LoadInput): Promise<LoadOutcome> {
     clearInterval(ticker);
     input.timeline.stop();
     input.health.stop();
+    await ca?.remove();
   }
+}
+
+/**
+ * A Kubernetes target's CA as a file in a temporary directory of the run's own, for the engine's
+ * SSL_CERT_FILE. Not in the report directory, which is kept and copied around; removed when the
+ * load ends. Go still loads the system's certificate directories beside it, so public roots (a
+ * remote-write endpoint) keep working.
+ */
+async function caFileFor(plan: RunPlan): Promise<{ file: string; remove: () => Promise<void> } | undefined> {
+  const kube = plan.credentials.kube;
+  if (kube?.caPem === undefined || kube.insecureSkipTlsVerify) return undefined;
+  const dir = await mkdtemp(join(tmpdir(), `fleetload-${plan.runId}-`));
+  const file = join(dir, 'ca.pem');
+  await writeFile(file, kube.caPem, { mode: 0o600 });
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+function setProcessEnv(name: string, value: string): () => void {
+  const before = process.env[name];
+  process.env[name] = value;
+  return () => {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  };
 }

@@ -3,7 +3,7 @@
 // failure what was started is stopped again and nothing is written.
 import { join } from 'node:path';
 import type { Protocol } from '../../scenarios/lib/protocol';
-import { buildScenarios } from '../build/scenarios';
+import { buildScenarios, k6ModulesDirName } from '../build/scenarios';
 import type { RunPlan } from '../config/resolve';
 import type { LoadEngine } from '../engines/engine';
 import { EngineFailure, errorMessage, TargetError, UsageError } from '../errors';
@@ -12,6 +12,7 @@ import type { GeneratorHealthSampler } from '../health/sampler';
 import { Exporter } from '../metrics/exporter';
 import { fleetProgress } from '../verdict/fleet-progress';
 import { probeTarget } from '../target/probe';
+import { rememberServerViewAccess } from '../target/server-view';
 import { SimulatorStartError, startSimulatorProcess, type SimulatorHandle } from '../../simulator/process';
 
 export interface PreflightInput {
@@ -50,11 +51,13 @@ export async function preflight(input: PreflightInput): Promise<Prepared> {
   const { plan, measurements, say, log } = input;
   let exporter: Exporter | undefined;
   let simulator: SimulatorHandle | undefined;
+  let forgetAccess = (): void => undefined;
   const release = async (): Promise<void> => {
     const e = exporter;
     const s = simulator;
     exporter = undefined;
     simulator = undefined;
+    forgetAccess();
     await e?.close();
     await s?.stop();
   };
@@ -88,8 +91,11 @@ export async function preflight(input: PreflightInput): Promise<Prepared> {
       targetUrl = simulator.url;
       say(`target: built-in simulator at ${targetUrl} (pid ${simulator.pid})`);
     }
-    const what = await probeTarget(input.protocol, { url: targetUrl, ...plan.credentials }, input.registered);
+    const spec = { url: targetUrl, ...plan.credentials };
+    const what = await probeTarget(input.protocol, spec, input.registered);
     if (plan.target !== undefined) say(`target: ${targetUrl} (${what})`);
+    // The end-of-run /metrics read of a Kubernetes target needs its CA and identity too.
+    if (spec.kube !== undefined) forgetAccess = rememberServerViewAccess(targetUrl, { target: spec, warn: say });
     return { bundle, targetUrl, exporter, simulator, release };
   } catch (err) {
     await release();
@@ -101,8 +107,9 @@ async function buildBundle(input: PreflightInput): Promise<string> {
   const entry = input.scenarioEntry;
   try {
     // Another entry goes to a folder of its own, so dist/k6 holds exactly the product's bundles.
-    const custom = entry ? { entries: [entry], outDir: join(input.root, 'dist', 'entries', input.engine.timersModule.replace(/\//g, '-')) } : {};
-    const { bundles } = await buildScenarios({ root: input.root, timersModule: input.engine.timersModule, ...custom });
+    const modules = input.engine.k6Modules;
+    const custom = entry ? { entries: [entry], outDir: join(input.root, 'dist', 'entries', k6ModulesDirName(modules)) } : {};
+    const { bundles } = await buildScenarios({ root: input.root, modules, ...custom });
     const bundle = entry ? Object.values(bundles)[0] : bundles.agents;
     if (!bundle) throw new EngineFailure('scenarios/agents.ts is missing: nothing to run');
     return bundle;

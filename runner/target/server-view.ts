@@ -3,8 +3,9 @@
 // scope), the SLI table which verbs and scopes make each SLI. Beside the agents' client-side view
 // it tells a slow target from a saturated load generator, whose own queueing inflates every
 // client-side number.
-import type { Protocol } from '../../scenarios/lib/protocol';
+import type { Protocol, TargetSpec } from '../../scenarios/lib/protocol';
 import { SLIS, type SliDef, type SliTable } from '../../scenarios/lib/sli';
+import { nodeTransportFor } from './node-transport';
 
 export type ServerMetrics = NonNullable<Protocol['serverMetrics']>;
 
@@ -78,9 +79,42 @@ export function serverViewFromText(text: string, spec: ServerMetrics = SIMULATOR
   return out;
 }
 
+/**
+ * How to reach a target's /metrics when plain HTTP is not enough (a Kubernetes API server: its CA,
+ * client certificate, bearer token), and where a refusal is said. Remembered per target URL by
+ * preflight, which probed with the same, so that the end-of-run read needs nothing more than
+ * the URL.
+ */
+export interface ServerViewAccess {
+  target: TargetSpec;
+  warn: (line: string) => void;
+}
+
+const ACCESS = new Map<string, ServerViewAccess>();
+
+/** Returns the forgetting. */
+export function rememberServerViewAccess(url: string, access: ServerViewAccess): () => void {
+  ACCESS.set(url, access);
+  return () => {
+    if (ACCESS.get(url) === access) ACCESS.delete(url);
+  };
+}
+
 /** Undefined when the target exports no such histogram, or the protocol names none. */
-export async function scrapeServerView(targetUrl: string, spec: ServerMetrics | undefined, slis: SliTable = SLIS, timeoutMs = 5000): Promise<ServerView | undefined> {
+export async function scrapeServerView(targetUrl: string, spec: ServerMetrics | undefined, slis: SliTable = SLIS, timeoutMs = 5000, access = ACCESS.get(targetUrl)): Promise<ServerView | undefined> {
   if (spec === undefined) return undefined;
+  if (access !== undefined) {
+    const r = await nodeTransportFor(access.target.kube).text(`${targetUrl}${spec.path}`, access.target.operatorToken, timeoutMs);
+    // Reading /metrics is a right of its own on Kubernetes; without it the run goes on without the
+    // server-side view, and says why once.
+    if (r.status === 401 || r.status === 403) {
+      const who = access.target.kube?.context === undefined ? 'the run\'s operator credential' : `the identity of context "${access.target.kube.context}"`;
+      const fix = access.target.kube !== undefined ? `; to have it, bind that identity a ClusterRole with nonResourceURLs: ["${spec.path}"], verbs: ["get"]` : '';
+      access.warn(`warning: no server-side latency view: GET ${spec.path} answered ${r.status} to ${who}${fix}`);
+      return undefined;
+    }
+    return r.status >= 200 && r.status < 300 ? serverViewFromText(r.text, spec, slis) : undefined;
+  }
   try {
     const res = await fetch(`${targetUrl}${spec.path}`, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return undefined;

@@ -15,6 +15,11 @@ export interface TargetSpec {
   url: string;
   registrationToken: string;
   operatorToken: string;
+  /**
+   * TLS trust and client identity of a Kubernetes API server target (from a kubeconfig); absent
+   * for a plain --target URL. The bearer token, if any, is operatorToken.
+   */
+  kube?: { caPem?: string; clientCertPem?: string; clientKeyPem?: string; insecureSkipTlsVerify: boolean; context?: string };
 }
 
 /** What preflight learns from a probe, before any load. */
@@ -23,8 +28,8 @@ export type ProbeResult =
   | { kind: 'unreachable'; detail: string }
   /** It answers, but not as this protocol's control plane. */
   | { kind: 'wrong-target'; detail: string }
-  /** It is the right kind of target, but it rejected one of the run's credentials. */
-  | { kind: 'rejected-credentials'; credential: 'registration-token' | 'operator-token'; status: number };
+  /** It is the right kind of target, but it rejected one of the run's credentials; `detail` says what it lacked (a 403's verb and resource). */
+  | { kind: 'rejected-credentials'; credential: 'registration-token' | 'operator-token'; status: number; detail?: string };
 
 export interface Protocol {
   readonly name: string;
@@ -38,6 +43,11 @@ export interface Protocol {
    * against the SLI table's `server` field.
    */
   readonly serverMetrics?: { path: string; family: string; verbLabel: string; scopeLabel: string };
+  /**
+   * How a user names the target: 'url' (the default) with --target, 'kube' with a kubeconfig
+   * (--kubeconfig, --context), whose server, CA and identity become the TargetSpec.
+   */
+  readonly targetKind?: 'url' | 'kube';
   /** Cheap, side-effect-free requests that tell whether the target speaks this protocol and takes the credentials. */
   probe(t: Transport, target: TargetSpec): Promise<ProbeResult>;
   controlPlane(t: Transport, target: TargetSpec): ControlPlane;
