@@ -48,7 +48,7 @@ export interface ProfileSpec extends DeepPartial<BaseConfig> {
   description: string;
 }
 
-export const PROFILE_NAMES = ['smoke', 'nightly', 'scale-10k', 'scale-100k', 'scale-1m'] as const;
+export const PROFILE_NAMES = ['smoke', 'nightly', 'scale-10k', 'scale-100k', 'scale-1m', 'kubelet'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export interface FleetloadConfig {
@@ -150,6 +150,23 @@ const config: FleetloadConfig = {
       rollout: { count: 1, selector: 'region=eu-west,tier=edge', timeoutS: 450 },
       apiLoad: { listClusterPerS: 0.01 },
       slos: { distribution: { thresholdMs: 450_000, description: 'Resource distribution with agents polling every 5 min: created to Ready within 1.5 intervals' } },
+    },
+    kubelet: {
+      description: 'Kubelets against a Kubernetes API server (--kubeconfig): lease and node GET every 10 s, node status every 5 min, a pod watch each.',
+      protocol: 'kubelet',
+      agent: {
+        // The kubelet's defaults: node lease 40 s renewed every 10 s with 4 % jitter
+        // (nodeLeaseDurationSeconds × 0.25); nodeStatusReportFrequency 5 min.
+        heartbeatIntervalS: 10,
+        heartbeatJitter: 0.04,
+        healthIntervalS: 300,
+        // One agent is one node.
+        nodesPerCluster: 1,
+        // Kubelets join as their machines boot, not all in one second.
+        registrationRatePerS: 100,
+        deployments: { mode: 'watch', pollIntervalS: 15, watchTimeoutS: 30 },
+      },
+      rollout: { count: 1, selector: '', timeoutS: 60 },
     },
   },
 };

@@ -2,16 +2,23 @@
 // them, so that a target whose certificate real k6 accepts is accepted here too, and no other.
 // One function for every client (k6/websockets now, k6/http later): one place decides.
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 
-/** What Node's tls.connect (and ws, undici's connector) take. */
-export interface TlsConnectOptions {
-  /** Trusted roots in PEM; absent: Node's bundled roots. */
-  ca?: string[];
+/** What the options and the environment ask of a connection to one host. */
+export interface TlsSettings {
+  /** Extra trusted roots in PEM (SSL_CERT_FILE's content); absent: the default roots only. */
+  ca?: string;
   rejectUnauthorized: boolean;
   /** Client certificate and key (k6's tlsAuth), PEM. */
   cert?: string;
   key?: string;
+}
+
+/** What Node's tls.connect (and ws, undici's connector) take. */
+export interface TlsConnectOptions {
+  rejectUnauthorized: boolean;
+  /** Absent: Node's default context (its bundled roots, no client certificate). */
+  secureContext?: SecureContext;
 }
 
 /** One entry of k6's `tlsAuth` option. */
@@ -52,12 +59,12 @@ function serves(entry: TlsAuthEntry, host: string): boolean {
  * certificate directories, so public roots keep working); `tlsAuth` gives a client certificate, the first
  * entry whose domains name the host (any entry's when no host is given).
  */
-export function tlsConnectOptions(testOptions: Readonly<Record<string, unknown>>, host?: string, env: NodeJS.ProcessEnv = process.env): TlsConnectOptions {
-  const out: TlsConnectOptions = { rejectUnauthorized: testOptions.insecureSkipTLSVerify !== true };
+export function tlsSettings(testOptions: Readonly<Record<string, unknown>>, host?: string, env: NodeJS.ProcessEnv = process.env): TlsSettings {
+  const out: TlsSettings = { rejectUnauthorized: testOptions.insecureSkipTLSVerify !== true };
   const caFile = env.SSL_CERT_FILE;
   if (caFile !== undefined && caFile !== '') {
     try {
-      out.ca = [...rootCertificates, readFileSync(caFile, 'utf8')];
+      out.ca = readFileSync(caFile, 'utf8');
     } catch (err) {
       throw new Error(`SSL_CERT_FILE=${caFile} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -68,4 +75,29 @@ export function tlsConnectOptions(testOptions: Readonly<Record<string, unknown>>
     out.key = auth.key;
   }
   return out;
+}
+
+/**
+ * Contexts by their PEM inputs, made once per process: a context parses every root certificate,
+ * milliseconds each time, and a tls.connect given `ca` or `cert` makes a new one per connection,
+ * which with hundreds of agents opening connections and watches at once held the engine's
+ * thread for seconds.
+ */
+const contexts = new Map<string, SecureContext>();
+
+function contextFor(s: TlsSettings): SecureContext {
+  const key = `${s.ca ?? ''}\0${s.cert ?? ''}\0${s.key ?? ''}`;
+  let c = contexts.get(key);
+  if (c === undefined) {
+    c = createSecureContext({ ca: s.ca === undefined ? undefined : [...rootCertificates, s.ca], cert: s.cert, key: s.key });
+    contexts.set(key, c);
+  }
+  return c;
+}
+
+/** tls.connect options for a connection to `host`: tlsSettings with one shared context per set of PEMs. */
+export function tlsConnectOptions(testOptions: Readonly<Record<string, unknown>>, host?: string, env: NodeJS.ProcessEnv = process.env): TlsConnectOptions {
+  const s = tlsSettings(testOptions, host, env);
+  if (s.ca === undefined && s.cert === undefined) return { rejectUnauthorized: s.rejectUnauthorized };
+  return { rejectUnauthorized: s.rejectUnauthorized, secureContext: contextFor(s) };
 }

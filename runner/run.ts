@@ -27,7 +27,8 @@ import { viewFor, type ProgressMode } from './progress/views';
 import { writeReports } from './report/writers';
 import type { RunSummary } from './report/summary';
 import { probeTarget } from './target/probe';
-import { scrapeServerView } from './target/server-view';
+import { agentMinutes, computeFidelity, fidelityLines, operatorCalls, requestCounts } from './target/fidelity';
+import { readTargetMetrics, scrapeServerView } from './target/server-view';
 
 export type { ProgressMode } from './progress/views';
 
@@ -74,6 +75,10 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     // Only then: on every sample they would lengthen each JSON line the runner reads.
     plan.k6PrometheusRw !== undefined ? { prometheusRw: plan.k6PrometheusRw, tags: { testid: plan.runId, release: plan.release } } : {},
   );
+  if (protocol.targetKind === 'kube' && engine.k6Modules.websockets !== 'k6/websockets') {
+    // The experimental module of older k6 differs from k6/websockets (what the engine conforms to).
+    throw new UsageError('--engine', `protocol ${protocol.name} watches over k6/websockets, which ${engine.version} does not have (k6 v1.6 or later has it)`, 'build the pinned k6 with npm run k6:build, point K6_BIN at k6 v1.6+, or use --engine embedded');
+  }
   const fd = checkFdLimit(plan);
   say(planText(plan, engine.version, plan.target ?? 'the built-in simulator on a free loopback port', fd));
   if (!fd.ok) throw new UsageError('file-descriptor limit', `the run needs about ${fd.needed} open files, the limit is ${fd.limit?.soft}`, fd.advice);
@@ -119,6 +124,10 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     await mkdir(reportDir, { recursive: true });
     log.open(reportDir);
 
+    // The target's request counter before the load, for the fidelity check after it.
+    const reference = protocol.callReference;
+    const countsBefore = reference === undefined ? undefined : await readTargetMetrics(prepared.targetUrl, reference.path);
+
     // Load.
     const load = await runLoad({ plan, engine, bundle: prepared.bundle, targetUrl: prepared.targetUrl, measurements, clock, view, signal: abort.signal, log: log.line, logPath: join(reportDir, 'run.log'), health, timeline });
     clock.phase = 'reporting';
@@ -128,8 +137,23 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
     const targetView = measurements.counts.requests > 0 ? await scrapeServerView(prepared.targetUrl, protocol.serverMetrics, measurements.slis) : undefined;
     const verdict = concludeRun({ plan, measurements, engineName: engine.name, engineExit: load.engineExit, failure: load.failure, interrupted, targetView, health: health.windows, engineCapacityCores: engine.capacityCores });
 
+    // What the agents sent, as the target counted it, beside a real agent's idle rates.
+    const countsAfter = reference === undefined || countsBefore === undefined ? undefined : await readTargetMetrics(prepared.targetUrl, reference.path);
+    const fidelity =
+      reference === undefined || countsBefore === undefined || countsAfter === undefined
+        ? undefined
+        : computeFidelity({
+            reference,
+            before: requestCounts(countsBefore, reference.family),
+            after: requestCounts(countsAfter, reference.family),
+            operator: operatorCalls(timeline.windows),
+            agents: plan.clusters,
+            agentMinutes: agentMinutes(plan.clusters, plan.durationS, plan.agent.registrationRatePerS),
+          });
+    if (fidelity !== undefined) for (const line of fidelityLines(fidelity)) sayAndLog(line);
+
     // Report.
-    const summary = buildSummary({ plan, engine, engineExit: load.engineExit, targetUrl: prepared.targetUrl, measurements, verdict, targetView, timeline: timeline.windows, engineCapacityCores: engine.capacityCores, root: io.root, startedAt });
+    const summary = buildSummary({ plan, engine, engineExit: load.engineExit, targetUrl: prepared.targetUrl, measurements, verdict, targetView, timeline: timeline.windows, engineCapacityCores: engine.capacityCores, root: io.root, startedAt, fidelity });
     const written = await writeReports(reportDir, summary);
     await prepared.release();
     for (const line of closingLines(summary, verdict, reportDir)) sayAndLog(line);

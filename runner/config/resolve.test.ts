@@ -215,8 +215,8 @@ describe('resolvePlan: a Kubernetes target named by a kubeconfig', () => {
 
   it('fleetload-sim takes --target, not --kubeconfig (nor --context or --insecure-skip-tls-verify), and ignores KUBECONFIG', () => {
     const file = kubeconfig({ token: 't' });
-    expect(() => resolvePlan(config, { kubeconfig: file }, NOW, registry, {})).toThrow(/^--kubeconfig: fleetload-sim takes --target, not --kubeconfig; pass --protocol with one that does \(kube-test\); or give the target with --target URL$/);
-    expect(() => resolvePlan(config, { context: 'ctx' }, NOW, PROTOCOLS, {})).toThrow(/^--context: fleetload-sim takes --target, not --kubeconfig \(--context goes with --kubeconfig\); no registered protocol speaks to Kubernetes API servers yet/);
+    expect(() => resolvePlan(config, { kubeconfig: file }, NOW, registry, {})).toThrow(/^--kubeconfig: fleetload-sim takes --target, not --kubeconfig; pass --protocol with one that does \(kubelet, kube-test\); or give the target with --target URL$/);
+    expect(() => resolvePlan(config, { context: 'ctx' }, NOW, PROTOCOLS, {})).toThrow(/^--context: fleetload-sim takes --target, not --kubeconfig \(--context goes with --kubeconfig\); pass --protocol with one that does \(kubelet\)/);
     expect(() => resolvePlan(config, { insecureSkipTlsVerify: true }, NOW, PROTOCOLS, {})).toThrow(/^--insecure-skip-tls-verify: fleetload-sim takes --target/);
     // An exported KUBECONFIG must not change a simulator run.
     expect(resolvePlan(config, {}, NOW, PROTOCOLS, { KUBECONFIG: file }).target).toBeUndefined();

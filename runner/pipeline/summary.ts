@@ -4,6 +4,7 @@ import type { LoadEngine } from '../engines/engine';
 import type { Measurements } from '../ingest/measurements';
 import { failureList, serialisable, SUMMARY_SCHEMA, type RunSummary, type TimelineWindow } from '../report/summary';
 import { HEALTH_WINDOW_S } from '../health/sampler';
+import type { CallFidelity } from '../target/fidelity';
 import type { ServerView } from '../target/server-view';
 import { fleetloadVersionOf, gitCommitOf, hostOf } from '../report/provenance';
 import type { RunVerdict } from './verdict';
@@ -22,6 +23,7 @@ export interface SummaryInput {
   root: string;
   startedAt: Date;
   endedAt?: Date;
+  fidelity?: CallFidelity;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -62,6 +64,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     disagreements: verdict.disagreements,
     generator: { saturated: verdict.generator.saturated, reasons: verdict.generator.reasons, engineCapacityCores: input.engineCapacityCores, unhealthyWindows: verdict.generator.unhealthyWindows },
     ...(input.targetView ? { targetView: input.targetView } : {}),
+    ...(input.fidelity ? { fidelity: input.fidelity } : {}),
     warnings: verdict.warnings,
     runner: { peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 },
   };

@@ -4,6 +4,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SloVerdict } from '../verdict/judge';
 import type { RunCounts } from '../ingest/measurements';
+import type { CallFidelity } from '../target/fidelity';
 import type { TimelineWindow } from './timeline-window';
 
 export const SUMMARY_SCHEMA = 'fleetload.summary/v2';
@@ -59,6 +60,12 @@ export interface RunSummary {
   disagreements: string[];
   /** The target's server-side API latency, when it exports it (the built-in simulator does). */
   targetView?: Partial<Record<string, { count: number; p99Ms: number | null }>>;
+  /**
+   * Calls per agent per minute as the target's own request counter saw them, beside a real
+   * agent's idle rates; only for protocols with a call reference (kubelet) and a target whose
+   * counter the run could read.
+   */
+  fidelity?: CallFidelity;
   /** Whether the load generator was saturated (its health per window is in the timeline). */
   generator: { saturated: boolean; reasons: string[]; engineCapacityCores: number; unhealthyWindows: number };
   /** Findings that change how to read the verdict, e.g. a saturated load generator. */

@@ -2,10 +2,12 @@
 // same call shape as the k6 transport, over undici, with no samples recorded. A Kubernetes target
 // brings its own TLS trust and client certificate (TargetSpec.kube): such calls go through an
 // undici Agent made for exactly those, never the global one.
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, request, WebSocket, type Dispatcher } from 'undici';
 import { METHOD, type CallResult, type CallTags } from '../../scenarios/lib/http-types';
 import type { TargetSpec, Transport } from '../../scenarios/lib/protocol';
 import { retryAfterMs } from '../../scenarios/lib/backoff';
+import type { WatchSocketFactory } from '../../scenarios/lib/kube/sources';
+import type { KubeResponse } from '../../scenarios/lib/kube/transport';
 
 export type TargetTls = NonNullable<TargetSpec['kube']>;
 
@@ -49,6 +51,41 @@ async function send(dispatcher: Dispatcher | undefined, url: string, token: stri
   }
 }
 
+/** Headers as one string each: undici gives repeated ones as arrays, the kube layer wants k6's shape. */
+function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+async function raw(dispatcher: Dispatcher | undefined, method: string, url: string, body: string | null, headers: Readonly<Record<string, string>>, timeoutMs: number): Promise<KubeResponse> {
+  try {
+    const res = await request(url, {
+      method: method as 'GET',
+      headers: { ...headers },
+      body: body ?? undefined,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
+    return { status: res.statusCode, body: await res.body.text(), headers: flatHeaders(res.headers) };
+  } catch (err) {
+    return { status: 0, body: '', headers: {}, error: reason(err) };
+  }
+}
+
+/** undici's WebSocket, which takes headers (bearer, Origin) and the target's TLS dispatcher. */
+function sockets(dispatcher: Dispatcher | undefined): WatchSocketFactory {
+  return (url, headers, _tags, h) => {
+    const ws = new WebSocket(url, { headers: { ...headers }, ...(dispatcher ? { dispatcher } : {}) });
+    ws.onopen = () => h.open();
+    ws.onmessage = (e) => h.message(typeof e.data === 'string' ? e.data : Buffer.from(e.data as ArrayBuffer).toString('utf8'));
+    ws.onerror = () => h.error('websocket error');
+    ws.onclose = () => h.close();
+    return ws;
+  };
+}
+
 export interface NodeTransport extends Transport {
   /** A GET whose answer is text (Prometheus exposition), with the same TLS and bearer handling. */
   text(url: string, token: string, timeoutMs?: number): Promise<{ status: number; text: string; error: string }>;
@@ -70,6 +107,8 @@ export function nodeTransportFor(tls?: TargetTls): NodeTransport {
       }
       return { status: r.status, body: parsed, retryAfterMs: retryAfterMs(r.retryAfter), error: '' };
     },
+    request: (method, url, body, headers, _tags, timeoutMs) => raw(dispatcher, method, url, body, headers, timeoutMs),
+    watchSockets: sockets(dispatcher),
     async text(url: string, token: string, timeoutMs = 5000) {
       const r = await send(dispatcher, url, token, 'GET', undefined, timeoutMs);
       return { status: r.status, text: r.text, error: r.error };

@@ -123,3 +123,17 @@ export async function scrapeServerView(targetUrl: string, spec: ServerMetrics | 
     return undefined;
   }
 }
+
+/** A target's metrics text as preflight learned to reach it; undefined when it would not answer (no warning: scrapeServerView says why). */
+export async function readTargetMetrics(targetUrl: string, path: string, timeoutMs = 5000, access = ACCESS.get(targetUrl)): Promise<string | undefined> {
+  if (access !== undefined) {
+    const r = await nodeTransportFor(access.target.kube).text(`${targetUrl}${path}`, access.target.operatorToken, timeoutMs);
+    return r.status >= 200 && r.status < 300 ? r.text : undefined;
+  }
+  try {
+    const res = await fetch(`${targetUrl}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok ? await res.text() : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -134,7 +134,9 @@ export class Agent {
     // turn into heartbeat bursts.
     this.s.at(again ? now : now + this.random() * heartbeatIntervalS * 1000, () => this.heartbeat(e));
     this.s.at(deployments.mode === 'watch' || again ? now : now + this.random() * deployments.pollIntervalS * 1000, () => this.deployments(e));
-    if (healthIntervalS > 0 && this.id.nodes.length > 0) this.s.at(now + this.jittered(healthIntervalS), () => this.health(e));
+    // Health too: a fleet that has been up a while sends its reports (a kubelet's 5-minute node
+    // status) spread over the interval, not all one interval after the run's start.
+    if (healthIntervalS > 0 && this.id.nodes.length > 0) this.s.at(again ? now + this.jittered(healthIntervalS) : now + this.random() * healthIntervalS * 1000, () => this.health(e));
   }
 
   /** 401: register again (its new epoch restarts every action); 429/5xx: back off, then `retry`. */

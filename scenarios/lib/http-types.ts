@@ -24,3 +24,9 @@ export interface CallResult<T> {
 
 /** The HTTP method a verb is sent with (LIST and WATCH are GETs, as in Kubernetes). */
 export const METHOD: Readonly<Record<Verb, string>> = { GET: 'GET', LIST: 'GET', WATCH: 'GET', POST: 'POST', PUT: 'PUT', PATCH: 'PATCH', DELETE: 'DELETE' };
+
+/**
+ * Appended to the URL template (`name` tag) of an operator's call where agents call the same URLs,
+ * so that the run can tell the two apart in its per-template counts (runner/target/fidelity.ts).
+ */
+export const OPERATOR_SUFFIX = ' (operator)';

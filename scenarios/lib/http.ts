@@ -2,6 +2,8 @@
 // they feed, with bounded timeouts. Protocol modules get it as their Transport.
 import http from 'k6/http';
 import { retryAfterMs } from './backoff';
+import { k6KubeTransport } from './kube/k6-transport';
+import { k6WatchSockets } from './kube/ws';
 import { METHOD, type CallResult, type CallTags } from './http-types';
 import type { Transport } from './protocol';
 
@@ -31,4 +33,6 @@ export async function call<T>(url: string, token: string, tags: CallTags, body?:
   return { status: res.status, body: parsed, retryAfterMs: retryAfterMs(res.headers['Retry-After']), error: res.error };
 }
 
-export const k6Transport: Transport = { call };
+// The Kubernetes layer's raw request and WebSockets ride along, so a protocol reaches them through
+// the Transport it is handed and still imports no k6 module.
+export const k6Transport: Transport = { call, request: k6KubeTransport.request, watchSockets: k6WatchSockets };

@@ -4,10 +4,20 @@
 // the same module runs inside k6 (scenarios) and in Node (the runner's preflight probe).
 import type { ControlPlane } from './control-plane';
 import type { CallResult, CallTags } from './http-types';
+import type { WatchSocketFactory } from './kube/sources';
+import type { KubeTransport } from './kube/transport';
 
 /** The one way a protocol sends a request: k6's http in scenarios, undici in the runner. */
 export interface Transport {
   call<T>(url: string, token: string, tags: CallTags, body?: unknown, timeoutMs?: number): Promise<CallResult<T>>;
+  /**
+   * A raw request for the Kubernetes layer (scenarios/lib/kube): `call` cannot send PATCH content
+   * types or hand back an error's Status body. Optional so that transports of protocols that do
+   * not speak Kubernetes (test doubles, toys) need not grow it.
+   */
+  readonly request?: KubeTransport['request'];
+  /** WebSockets for watches whose events must arrive as they happen; without it a watch long-polls. */
+  readonly watchSockets?: WatchSocketFactory;
 }
 
 /** Where and as whom: the target's base URL and the credentials of this run. */
@@ -20,6 +30,20 @@ export interface TargetSpec {
    * for a plain --target URL. The bearer token, if any, is operatorToken.
    */
   kube?: { caPem?: string; clientCertPem?: string; clientKeyPem?: string; insecureSkipTlsVerify: boolean; context?: string };
+}
+
+/**
+ * What a real agent of a protocol's kind sends when idle, per agent per minute, and where the
+ * target counts requests (a Prometheus counter by verb and resource), so that a run can set what
+ * its agents sent, as the server counted it, beside the real agent's figures.
+ */
+export interface CallReference {
+  path: string;
+  family: string;
+  /** Where the figures come from, for the report. */
+  source: string;
+  /** `resource` as `<resource>/<subresource>` for a subresource (`nodes/status`). */
+  calls: readonly { what: string; verb: string; resource: string; perAgentPerMin: number }[];
 }
 
 /** What preflight learns from a probe, before any load. */
@@ -43,6 +67,8 @@ export interface Protocol {
    * against the SLI table's `server` field.
    */
   readonly serverMetrics?: { path: string; family: string; verbLabel: string; scopeLabel: string };
+  /** A real agent's idle call rates, checked against the target's request counter after a run. */
+  readonly callReference?: CallReference;
   /**
    * How a user names the target: 'url' (the default) with --target, 'kube' with a kubeconfig
    * (--kubeconfig, --context), whose server, CA and identity become the TargetSpec.

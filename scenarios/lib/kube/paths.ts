@@ -42,6 +42,7 @@ export const RESOURCES = Object.freeze({
   pods: resourceType('', 'v1', 'pods', true),
   services: resourceType('', 'v1', 'services', true),
   secrets: resourceType('', 'v1', 'secrets', true),
+  serviceaccounts: resourceType('', 'v1', 'serviceaccounts', true),
   configmaps: resourceType('', 'v1', 'configmaps', true),
   events: resourceType('', 'v1', 'events', true),
   leases: resourceType('coordination.k8s.io', 'v1', 'leases', true),

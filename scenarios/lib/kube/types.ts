@@ -13,6 +13,7 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];
+  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
 }
 
 /** Any object of the API: the layer needs its metadata, the caller knows the rest. */
@@ -105,7 +106,7 @@ export interface Node extends KubeObject {
 
 /** v1 Pod, the parts a kubelet-like agent reads and reports. */
 export interface Pod extends KubeObject {
-  spec?: { nodeName?: string; containers?: { name: string; image?: string }[] };
+  spec?: { nodeName?: string; containers?: { name: string; image?: string }[]; automountServiceAccountToken?: boolean; terminationGracePeriodSeconds?: number };
   status?: {
     phase?: string;
     conditions?: { type: string; status: string; lastTransitionTime?: string }[];
