@@ -135,7 +135,7 @@ export async function runScale(flags: RunFlags, io: RunIo): Promise<RunResult> {
 
     // Verdict, read while the target is still up: its own latency view beside the agents'.
     const targetView = measurements.counts.requests > 0 ? await scrapeServerView(prepared.targetUrl, protocol.serverMetrics, measurements.slis) : undefined;
-    const verdict = concludeRun({ plan, measurements, engineName: engine.name, engineExit: load.engineExit, failure: load.failure, interrupted, targetView, health: health.windows, engineCapacityCores: engine.capacityCores });
+    const verdict = concludeRun({ plan, measurements, engineName: engine.name, engineExit: load.engineExit, failure: load.failure, interrupted, targetView, health: health.windows, engineCapacityCores: engine.capacityCores, targetUrl: prepared.targetUrl });
 
     // What the agents sent, as the target counted it, beside a real agent's idle rates.
     const countsAfter = reference === undefined || countsBefore === undefined ? undefined : await readTargetMetrics(prepared.targetUrl, reference.path);

@@ -64,8 +64,8 @@ describe('concludeRun', () => {
       expect(v.reason?.message).toMatch(/^inconclusive: api-mutating, registration breached while the load generator was saturated \(2 of 2 10 s windows were unhealthy \(first: host CPU 99 % busy\); api-mutating: the agents saw P99 1500 ms where the target served P99 2 ms\)/);
     });
 
-    it('is the target\'s (exit 1) when its own P99 breaches the objective too', () => {
-      const v = concludeRun(input(slowMutations(), { health: BUSY, targetView: { 'api-mutating': { count: 200, p99Ms: 1400 } } }));
+    it('is the target\'s (exit 1) when its own P99 breaches the objective too, on another machine', () => {
+      const v = concludeRun(input(slowMutations(), { health: BUSY, targetUrl: 'https://api.fleet.example:6443', targetView: { 'api-mutating': { count: 200, p99Ms: 1400 } } }));
       expect(v).toMatchObject({ status: 'slo-violated', exitCode: 1 });
       expect(v.warnings.join(' ')).toMatch(/api-mutating \(the target's own P99 was 1400 ms\) is the target's own/);
     });
@@ -76,6 +76,14 @@ describe('concludeRun', () => {
       const v = concludeRun(input(m, { health: BUSY }));
       expect(v).toMatchObject({ status: 'slo-violated', exitCode: 1 });
       expect(v.warnings.join(' ')).toMatch(/registration \(5 never completed while the target answered 20 call\(s\) with a server error\)/);
+    });
+
+    it('is inconclusive (exit 4) when the target shares the busy host: the generator starved it too', () => {
+      const v = concludeRun(input(slowMutations(), { health: BUSY, targetUrl: 'http://127.0.0.1:8080', targetView: { 'api-mutating': { count: 200, p99Ms: 1400 } } }));
+      expect(v).toMatchObject({ status: 'inconclusive', exitCode: 4 });
+      // Not on a busy host: the target's own histogram is its own.
+      const calm = BUSY.map((w) => ({ ...w, hostBusy: 0.5, eventLoopP99Ms: 900 }));
+      expect(concludeRun(input(slowMutations(), { health: calm, targetUrl: 'http://127.0.0.1:8080', targetView: { 'api-mutating': { count: 200, p99Ms: 1400 } } }))).toMatchObject({ status: 'slo-violated', exitCode: 1 });
     });
   });
 });

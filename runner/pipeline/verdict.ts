@@ -36,6 +36,19 @@ export interface VerdictInput {
   health: readonly HealthWindow[];
   /** Cores the engine can use: the embedded engine's threads, or the host's cores for k6. */
   engineCapacityCores: number;
+  /** Where the load went; a target on this machine shares its CPU with the generator. */
+  targetUrl?: string;
+}
+
+/** Whether the target runs on this machine (loopback), where a busy host starves it too. */
+export function sharesHost(targetUrl: string | undefined): boolean {
+  if (targetUrl === undefined) return true;
+  try {
+    const host = new URL(targetUrl).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -54,9 +67,9 @@ export function credentialsRejected(m: Measurements): boolean {
  * generator can slow what the agents see; it cannot make the target's own histogram slow, nor
  * make the target answer with server errors.
  */
-export function confirmedByTarget(v: SloVerdict, server: ServerView | undefined, m: Measurements): string | undefined {
+export function confirmedByTarget(v: SloVerdict, server: ServerView | undefined, m: Measurements, trustServerView = true): string | undefined {
   const own = server?.[v.sli];
-  if (own && own.p99Ms !== null && own.count > 0 && own.p99Ms > v.objectiveMs) return `the target's own P99 was ${Math.round(own.p99Ms)} ms`;
+  if (trustServerView && own && own.p99Ms !== null && own.count > 0 && own.p99Ms > v.objectiveMs) return `the target's own P99 was ${Math.round(own.p99Ms)} ms`;
   if (v.missing > 0) {
     let serverErrors = 0;
     for (const [key, n] of m.failures) if (key.startsWith('5')) serverErrors += n;
@@ -70,8 +83,12 @@ export function concludeRun(input: VerdictInput): RunVerdict {
   const verdicts = judgeAll(m, plan.slos, fleetProgress(plan, m.counts));
   const breached = verdicts.filter((v) => v.status === 'fail').map((v) => v.sli);
   const generator = judgeGenerator(input.health, plan.generator, input.engineCapacityCores, verdicts, input.targetView);
+  // A target on this machine, with the host's CPU saturated, was starved by the generator too:
+  // its own histogram then shows the harness's load as much as its own slowness.
+  const hostBusy = input.health.some((w) => w.hostBusy > plan.generator.maxHostBusy);
+  const trustServerView = !(hostBusy && sharesHost(input.targetUrl));
   const confirmed = verdicts.flatMap((v) => {
-    const why = v.status === 'fail' ? confirmedByTarget(v, input.targetView, m) : undefined;
+    const why = v.status === 'fail' ? confirmedByTarget(v, input.targetView, m, trustServerView) : undefined;
     return why === undefined ? [] : [{ sli: v.sli, why }];
   });
 

@@ -15,29 +15,37 @@ afterEach(async () => {
 });
 
 describe('SLO verdict of a slow target', () => {
-  it('exits 1 with the breached SLI named, in the summary and in JUnit', async () => {
+  it('exits 1 with the breached SLI named, in the summary and in JUnit (4 only when the host was too busy to tell)', async () => {
     // Every API answer takes 1.1 s: mutating calls (SLO 1 s) must breach, registration (10 s) not.
     const sim = await startSimulator(['--latency-ms', '1100']);
     sims.push(sim);
     const reports = tempReports();
     const r = await runCli(['run', '--target', sim.url, '--clusters', '20', '--duration', '15s', '--engine', 'embedded', '--no-metrics', '--set', 'rollout.count=0', '--reports-dir', reports, '--run-id', 'slow']);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/SLO breached: api-mutating/);
     const summary = JSON.parse(readFileSync(join(reports, 'slow', 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.status).toBe('slo-violated');
-    expect(summary.exitCode).toBe(1);
     const bySli = Object.fromEntries(summary.slos.map((s) => [s.sli, s]));
     expect(bySli['api-mutating']?.status).toBe('fail');
     expect(bySli['api-mutating']?.stats.p50).toBeGreaterThan(1000);
     expect(bySli['api-mutating']?.stats.slowCount).toBe(bySli['api-mutating']?.stats.count);
     expect(bySli.registration?.status).toBe('pass');
-    // The target itself was slow, and its own histogram says so: a finding about the target even
-    // when the machine running the tests is busy enough to count the generator as saturated.
     expect(summary.targetView?.['api-mutating']?.p99Ms).toBeGreaterThan(1000);
     expect(summary.timeline.windows.filter((w) => w.generator !== null).length).toBeGreaterThan(0);
+    const junit = readFileSync(join(reports, 'slow', 'junit.xml'), 'utf8');
+    if (summary.generator.saturated && /host CPU \d+ % busy/.test(summary.generator.reasons.join(' '))) {
+      // The machine running the tests was too busy: the simulator shares it, so even its own
+      // histogram may be the harness's doing, and the run rightly says it cannot tell.
+      process.stdout.write(`slow target on a busy host: ${summary.generator.reasons.join('; ')}\n`);
+      expect(r.code, r.stdout).toBe(4);
+      expect(summary.status).toBe('inconclusive');
+      return;
+    }
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/SLO breached: api-mutating/);
+    expect(summary.status).toBe('slo-violated');
+    expect(summary.exitCode).toBe(1);
+    // The target itself was slow and the generator was not starved: no saturation warning, or
+    // one that says the breach is the target's own.
     if (summary.generator.saturated) expect(summary.warnings.join(' ')).toMatch(/api-mutating \(the target's own P99 was \d+ ms\).* is the target's own/);
     else expect(summary.warnings).toEqual([]);
-    const junit = readFileSync(join(reports, 'slow', 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<testcase classname="fleetload.slo" name="P99 api-mutating &lt;= 1000 ms" time="0"><failure type="SloViolation"/);
   });
 });
