@@ -10,4 +10,4 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 const build = spawnSync(process.execPath, [tsx, join(root, 'scripts', 'build.ts'), '--node-only', '--quiet'], { stdio: 'inherit', cwd: root });
 if (build.status !== 0) process.exit(build.status ?? 1);
-await import(pathToFileURL(join(root, 'dist', 'node', 'runner', 'cli.js')).href);
+await import(pathToFileURL(join(root, 'dist', 'node', 'runner', 'main.js')).href);

@@ -59,7 +59,7 @@ export class LocalInstance implements InstanceHandle {
 
 /**
  * Finds the bundled worker. Code bundled into dist/node/engine/cli.js has it next to itself;
- * the runner's bundle (dist/node/runner/cli.js) and TS sources under vitest find it from the
+ * the runner's bundle (dist/node/runner/main.js) and TS sources under vitest find it from the
  * package root.
  */
 export function locateWorkerScript(from: string = import.meta.url): string | undefined {

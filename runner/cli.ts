@@ -10,6 +10,7 @@ import { runBaselineSave } from './baseline/save';
 import { COMPARE_EXIT_HELP, runCompare } from './compare/command';
 import { readRun, shownPath } from './compare/load';
 import { writeReportHtml } from './report/html/report';
+import { registerDoctor } from './doctor/index';
 import { runScale } from './run';
 
 const EXIT_HELP = exitCodeHelp();
@@ -98,6 +99,8 @@ export function buildProgram(): Command {
       process.exitCode = await runBaselineSave({ runDir: run, root: packageRoot(), force: opts.force === true, write: (t) => process.stdout.write(t) });
     });
 
+  registerDoctor(program);
+
   program.addHelpText('after', EXIT_HELP);
   return program;
 }
@@ -117,4 +120,3 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv);

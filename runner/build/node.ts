@@ -4,7 +4,7 @@ import { build, type Plugin } from 'esbuild';
 import { join } from 'node:path';
 
 export const NODE_ENTRIES = [
-  'runner/cli.ts',
+  'runner/main.ts',
   'engine/cli.ts',
   'engine/worker.ts',
   'simulator/main.ts',

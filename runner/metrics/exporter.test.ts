@@ -10,7 +10,7 @@ function point(metric: string, value: number, tags: Record<string, string>): Sam
 
 function exporterFor(): { m: Measurements; e: Exporter } {
   const m = new Measurements(config.base.slos);
-  const e = new Exporter({ slos: config.base.slos, measurements: m, processMetrics: false, progress: () => ({ dueRegistrations: m.counts.registered, registered: m.counts.registered }), run: { runId: 'r1', release: 'v1.2.3', profile: 'smoke', engine: 'embedded', clusters: 3 } });
+  const e = new Exporter({ slos: config.base.slos, measurements: m, processMetrics: false, progress: () => ({ dueRegistrations: m.counts.registered, registered: m.counts.registered }), run: { runId: 'r1', release: 'v1.2.3', profile: 'smoke', engine: 'embedded', clusters: 3, protocol: 'fleetload-sim' } });
   m.observe(e);
   return { m, e };
 }
@@ -43,7 +43,7 @@ describe('Exporter text for a known stream', () => {
     expect(text).toContain('fleetload_slo_ok{sli="api-mutating"} 0');
     expect(text).toContain('fleetload_slo_ok{sli="registration"} 1');
     expect(text).not.toContain('fleetload_slo_ok{sli="distribution"}');
-    expect(text).toContain('fleetload_run_info{run_id="r1",release="v1.2.3",profile="smoke",engine="embedded",clusters="3"} 1');
+    expect(text).toContain('fleetload_run_info{run_id="r1",release="v1.2.3",profile="smoke",engine="embedded",clusters="3",protocol="fleetload-sim"} 1');
   });
 
   it('has a bucket boundary at every SLO threshold', async () => {

@@ -26,6 +26,8 @@ export interface RunIdentity {
   profile: string;
   engine: string;
   clusters: number;
+  /** Omitted by callers that predate protocols: the label is then empty. */
+  protocol?: string;
 }
 
 export interface ExporterOptions {
@@ -61,7 +63,7 @@ export class Exporter implements MeasurementObserver {
     this.events = eventsTotal(this.registry);
     const info = runInfo(this.registry);
     const { run } = options;
-    info.set({ run_id: run.runId, release: run.release, profile: run.profile, engine: run.engine, clusters: String(run.clusters) }, 1);
+    info.set({ run_id: run.runId, release: run.release, profile: run.profile, engine: run.engine, clusters: String(run.clusters), protocol: run.protocol ?? '' }, 1);
     const objective = sloObjective(this.registry);
     for (const def of slis) objective.set({ sli: def.name, percentile: String(options.slos[def.name]!.percentile) }, options.slos[def.name]!.thresholdMs / 1000);
     this.liveGauges();

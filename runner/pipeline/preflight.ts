@@ -68,7 +68,7 @@ export async function preflight(input: PreflightInput): Promise<Prepared> {
         measurements,
         progress: () => fleetProgress(plan, measurements.counts, input.loadStartMs() > 0 ? Date.now() - input.loadStartMs() : 0),
         health: () => input.health.current(),
-        run: { runId: plan.runId, release: plan.release, profile: plan.profile, engine: input.engine.name, clusters: plan.clusters },
+        run: { runId: plan.runId, release: plan.release, profile: plan.profile, engine: input.engine.name, clusters: plan.clusters, protocol: plan.protocol },
       });
       try {
         say(`metrics: ${await exporter.listen(plan.metrics.host, plan.metrics.port)}`);

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(ROOT, 'dist', 'node', 'runner', 'cli.js');
+export const CLI = join(ROOT, 'dist', 'node', 'runner', 'main.js');
 
 export interface CliRun {
   child: ChildProcess;
