@@ -101,7 +101,7 @@ export function buildProgram(): Command {
 
   registerDoctor(program);
 
-  program.addHelpText('after', EXIT_HELP);
+  program.addHelpText('after', exitCodeHelp('Exit codes of run (compare and doctor list their own in their --help):'));
   return program;
 }
 

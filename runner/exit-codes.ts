@@ -21,10 +21,10 @@ export const EXIT_MEANING: Readonly<Record<ExitCode, string>> = {
   130: 'interrupted (Ctrl-C / SIGTERM); the partial report is still written',
 };
 
-/** The "Exit codes:" block of --help. */
-export function exitCodeHelp(): string {
+/** The "Exit codes:" block of --help; `title` says whose codes they are where that is not obvious. */
+export function exitCodeHelp(title = 'Exit codes:'): string {
   const rows = (Object.entries(EXIT_MEANING) as [string, string][]).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`);
-  return `\nExit codes:\n${rows.join('\n')}`;
+  return `\n${title}\n${rows.join('\n')}`;
 }
 
 /** `fleetload compare`: whether run B is worse than run A beyond noise. */
