@@ -13,6 +13,7 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   simulator: { file: 'simulator.ts', args: ['--quick'], what: 'simulator: heartbeats/s at P99 < 50 ms, CPU at 1,000/s, memory per cluster (goal: under 2 KB)' },
   scale: { file: 'scale.ts', args: ['--clusters', '10000', '--engine', 'embedded'], what: 'a whole 10,000-agent run: wall time, peak memory and CPU per process' },
   kubelet: { file: 'kubelet.ts', args: ['--sizes', '1000,2000,5000'], what: 'kubelets against a real kube-apiserver (npm run kube:build) per fleet size: every SLO met with a healthy generator or not, the API server\'s CPU and P99' },
+  watch: { file: 'watch-delivery.ts', args: [], what: 'Kubernetes watch events into real k6: k6/websockets against an xk6 extension of our own (bench/k6-watch-ext), delivery latency, CPU per 1,000 events, RSS, connections' },
   fleet: { file: 'fleet.ts', args: ['--clusters', '10000'], what: 'the fleet scenario on the embedded engine and on real k6 side by side: requests per CPU-second (goal: embedded >= 10,000 and >= 3x k6), RSS per agent, latency the generator adds (goal: <= 250 ms at P99)' },
 };
 
