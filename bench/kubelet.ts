@@ -3,11 +3,11 @@
 // generator healthy, or not), with the API server's and etcd's own CPU and the server-side P99.
 // The API server, etcd, the engine and the runner share the machine, as they would on a laptop.
 //   npx tsx bench/kubelet.ts [--sizes 1000,2000,5000] [--duration 90s] [--engine embedded]
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunSummary } from '../runner/report/summary';
 import { startCli, tempReports } from '../test/helpers/cli';
-import { kubeBinaries, startKubeApiServer, type KubeApiServer } from '../test/helpers/kube';
+import { kubeBinaries, startKubeApiServer } from '../test/helpers/kube';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,23 +17,6 @@ function arg(name: string, fallback: string): string {
 const sizes = arg('sizes', '1000,2000,5000').split(',').map(Number);
 const duration = arg('duration', '90s');
 const engine = arg('engine', 'embedded');
-
-/** CPU seconds of the processes whose command line names the API server's temp dir (it and etcd). */
-function serverCpuSeconds(kube: KubeApiServer): number {
-  const dir = dirname(kube.kubeconfigPath);
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return ticks / 100;
-}
 
 if (!kubeBinaries()) {
   process.stderr.write('no kube-apiserver build: run npm run kube:build first\n');
@@ -45,12 +28,12 @@ for (const n of sizes) {
   const kube = await startKubeApiServer({ agentTokens: 1 });
   try {
     const reports = tempReports();
-    const cpu0 = serverCpuSeconds(kube);
+    const cpu0 = kube.cpuSeconds();
     const t0 = Date.now();
     const run = startCli(['run', '--profile', 'kubelet', '--kubeconfig', kube.kubeconfigPath, '--registration-token', kube.tokens.agents[0]!, '--clusters', String(n), '--duration', duration, '--engine', engine, '--no-metrics', '--quiet', '--reports-dir', reports, '--run-id', `kubelet-${n}`]);
     const result = await run.done;
     const wallS = (Date.now() - t0) / 1000;
-    const cores = (serverCpuSeconds(kube) - cpu0) / wallS;
+    const cores = (kube.cpuSeconds() - cpu0) / wallS;
     const s = JSON.parse(readFileSync(join(reports, `kubelet-${n}`, 'summary.json'), 'utf8')) as RunSummary;
     const p99 = (sli: string): string => {
       const v = s.slos.find((x) => x.sli === sli);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { readPin } from '../runner/k6/pin';
 import { ROOT } from '../test/helpers/cli';
 import { kubeBinaries, startKubeApiServer, type KubeApiServer } from '../test/helpers/kube';
+import { processCpuSeconds } from '../runner/health/proc';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -117,16 +118,6 @@ ${COMMON}`,
 SCRIPTS['ext-h1'] = SCRIPTS['ext-h2'];
 
 // ---- /proc readings of the k6 process ----
-
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 function rssBytes(pid: number): number {
   try {
@@ -275,7 +266,7 @@ async function runOne(kube: KubeApiServer, k6: string, variant: Variant, n: numb
     const sample = (): void => {
       peakRss = Math.max(peakRss, rssBytes(pid));
       peakConns = Math.max(peakConns, connectionsTo(pid, port));
-      lastCpu = cpuSeconds(pid) ?? lastCpu;
+      lastCpu = processCpuSeconds(pid) ?? lastCpu;
     };
     const sampler = setInterval(sample, 500);
     const killTimer = setTimeout(() => child.kill('SIGKILL'), (K6_DEADLINE_S + 60) * 1000);

@@ -12,6 +12,7 @@ import { cachedKubeBinaries, readKubePin } from '../../scripts/kube-paths';
 import { inCi } from './ci';
 import { ROOT } from './cli';
 import { freePort } from './net';
+import { processCpuSeconds } from '../../runner/health/proc';
 
 export interface KubeBinariesFound {
   apiserver: string;
@@ -50,6 +51,8 @@ export interface KubeApiServer {
   startupMs: number;
   /** A request with `token` as bearer (the admin's by default); `body` is sent as JSON. */
   request(method: Dispatcher.HttpMethod, path: string, opts?: { token?: string; body?: unknown }): Promise<KubeResponse>;
+  /** CPU seconds kube-apiserver and etcd have used so far (from /proc). */
+  cpuSeconds(): number;
   /** SIGTERM both processes (SIGKILL after 5 s), then removes the temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -353,7 +356,8 @@ export async function startKubeApiServer(opts: KubeOptions = {}): Promise<KubeAp
 
     const kubeconfigPath = join(dir, 'kubeconfig');
     writeFileSync(kubeconfigPath, kubeconfig(url, caFile, tokens), { mode: 0o600 });
-    return { url, caFile, caPem, adminToken: tokens.admin, tokens, kubeconfigPath, dispatcher: agent, startupMs, request, stop };
+    const cpuSeconds = (): number => children.reduce((sum, c) => sum + (c.pid === undefined ? 0 : (processCpuSeconds(c.pid) ?? 0)), 0);
+    return { url, caFile, caPem, adminToken: tokens.admin, tokens, kubeconfigPath, dispatcher: agent, startupMs, request, cpuSeconds, stop };
   } catch (err) {
     await stop();
     throw err;

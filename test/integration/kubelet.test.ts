@@ -4,8 +4,8 @@
 // node, the SLIs judged, the server-side view read, and the calls per agent per minute (the
 // server's count) within 10 % of a real kubelet's. Speed is the benchmark's business: exit 0, 1
 // or 4 are all accepted, as on every e2e run on the shared 2-core machine.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../runner/report/summary';
 import { summaryValidator } from '../../runner/report/summary-schema';
@@ -32,35 +32,13 @@ interface PodItem extends Named {
   status: { phase?: string };
 }
 
-/** CPU seconds of kube-apiserver and etcd (the processes whose command line names the server's temp dir), from /proc. */
-function serverCpuSeconds(kube: KubeApiServer): number | undefined {
-  const dir = dirname(kube.kubeconfigPath);
-  let ticks = 0;
-  try {
-    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      try {
-        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) continue;
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
-      } catch {
-        // The process ended meanwhile.
-      }
-    }
-  } catch {
-    return undefined;
-  }
-  // USER_HZ is 100 on every Linux this runs on.
-  return ticks / 100;
-}
-
 const nodeName = (i: number): string => `edge-${String(i).padStart(7, '0')}`;
 
 async function kubeletRun(kube: KubeApiServer, engine: 'embedded' | 'k6'): Promise<{ summary: RunSummary; stdout: string; wallS: number }> {
   const reports = tempReports();
   const runId = `kubelet-${engine}`;
   const started = Date.now();
-  const cpuBefore = serverCpuSeconds(kube);
+  const cpuBefore = kube.cpuSeconds();
   const run = startCli([
     'run',
     '--profile', 'kubelet',
@@ -76,8 +54,8 @@ async function kubeletRun(kube: KubeApiServer, engine: 'embedded' | 'k6'): Promi
   ]);
   const result = await run.done;
   const wallS = (Date.now() - started) / 1000;
-  const cpuAfter = serverCpuSeconds(kube);
-  const serverCpu = cpuBefore === undefined || cpuAfter === undefined ? 'unknown' : `${(cpuAfter - cpuBefore).toFixed(1)} CPU-s (${((cpuAfter - cpuBefore) / wallS).toFixed(2)} cores)`;
+  const cpuAfter = kube.cpuSeconds();
+  const serverCpu = `${(cpuAfter - cpuBefore).toFixed(1)} CPU-s (${((cpuAfter - cpuBefore) / wallS).toFixed(2)} cores)`;
   expect(result.stderr, result.stdout).toBe('');
   expect([0, 1, 4], result.stdout).toContain(result.code);
   const summary = JSON.parse(readFileSync(join(reports, runId, 'summary.json'), 'utf8')) as RunSummary;
