@@ -1,6 +1,6 @@
 // TLS settings of the engine's clients, taken from k6's options and environment as real k6 takes
 // them, so that a target whose certificate real k6 accepts is accepted here too, and no other.
-// One function for every client (k6/websockets now, k6/http later): one place decides.
+// One function for every client of the engine (k6/http and k6/websockets): one place decides.
 import { readFileSync } from 'node:fs';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 

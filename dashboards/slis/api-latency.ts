@@ -1,8 +1,9 @@
 // SLIs: API call latency by verb and scope, one panel per API SLI with its objective drawn twice:
 // the run's own (fleetload_slo_objective_seconds, which carries profile and --set overrides) as a
 // series, and the base objective from the SLO spec as a dashed threshold.
-import { stat, timeseries } from '../lib/panels';
-import { runGauge, runQuantile, runWholeQuantile } from '../lib/promql';
+import { timeseries } from '../lib/panels';
+import { runQuantile } from '../lib/promql';
+import { sliLatencyPanels } from './latency-panels';
 import type { Row } from '../lib/dashboard';
 import { API_SLIS, BASE_SLOS } from '../lib/spec';
 
@@ -19,29 +20,13 @@ export function apiLatencyRow(): Row {
       }),
       ...API_SLIS.flatMap((s) => {
         const slo = BASE_SLOS[s.name];
-        const p = slo.percentile / 100;
-        return [
-          timeseries({
-            title: `${s.name} P50 / P${slo.percentile}`,
-            description: `${s.description}; objective P${slo.percentile} <= ${slo.thresholdMs / 1000} s. Quantiles interpolate within the histogram's buckets; every objective is a bucket boundary.`,
-            queries: [
-              { expr: runQuantile(0.5, s.family, s.matchers, ['verb', 'scope']), legend: 'P50 {{verb}} {{scope}}' },
-              { expr: runQuantile(p, s.family, s.matchers, ['verb', 'scope']), legend: `P${slo.percentile} {{verb}} {{scope}}` },
-              { expr: runGauge(`fleetload_slo_objective_seconds{sli="${s.name}"}`), legend: 'objective (this run)' },
-            ],
-            unit: 's',
-            thresholds: [slo.thresholdMs / 1000],
-            width: 9,
-          }),
-          stat({
-            title: `${s.name} P${slo.percentile} over the run`,
-            description: 'From the run\'s final cumulative buckets, as the verdict judges the whole run (the verdict\'s exact percentile is within one bucket of it; warm-up samples are included here, excluded there).',
-            queries: [{ expr: runWholeQuantile(p, s.family, s.matchers), instant: true }],
-            unit: 's',
-            thresholds: [slo.thresholdMs / 1000],
-            width: 3,
-          }),
-        ];
+        return sliLatencyPanels(s, {
+          title: `${s.name} P50 / P${slo.percentile}`,
+          description: `${s.description}; objective P${slo.percentile} <= ${slo.thresholdMs / 1000} s. Quantiles interpolate within the histogram's buckets; every objective is a bucket boundary.`,
+          wholeRunDescription: 'From the run\'s final cumulative buckets, as the verdict judges the whole run (the verdict\'s exact percentile is within one bucket of it; warm-up samples are included here, excluded there).',
+          by: ['verb', 'scope'],
+          legendSuffix: ' {{verb}} {{scope}}',
+        });
       }),
     ],
   };
