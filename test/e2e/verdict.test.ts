@@ -52,7 +52,9 @@ describe('SLO verdict of a slow target', () => {
 
 describe('SLO verdict of a starved load generator', () => {
   it('a breach while the generator is saturated is inconclusive: exit 4, the reason and the advice, an error in JUnit', async () => {
-    const sim = await startSimulator();
+    // 200 ms per answer keeps several calls in flight at any moment, so a held thread certainly
+    // delays some of them (with answers in 1 ms, a hold often found nothing in flight).
+    const sim = await startSimulator(['--latency-ms', '200']);
     sims.push(sim);
     const reports = tempReports();
     const out: string[] = [];
@@ -65,11 +67,12 @@ describe('SLO verdict of a starved load generator', () => {
     const summary = result.summary!;
     expect(summary.status).toBe('inconclusive');
     expect(summary.generator.saturated).toBe(true);
-    expect(summary.generator.reasons.join(' ')).toMatch(/event loop held \d+ ms at P99/);
-    // The target's own view was healthy: it served in milliseconds what the agents saw take seconds.
+    // Either signal names the harness: its held event loop, or a client P99 the target's own does not explain.
+    expect(summary.generator.reasons.join(' ')).toMatch(/event loop held \d+ ms at P99|api-mutating: the agents saw P99 \d+ ms where the target served P99 \d+ ms/);
+    // The target's own view was healthy: it served well under the objective what the agents saw take seconds.
     const mutating = summary.slos.find((s) => s.sli === 'api-mutating')!;
     expect(mutating.status).toBe('fail');
-    expect(summary.targetView?.['api-mutating']?.p99Ms).toBeLessThan(100);
+    expect(summary.targetView?.['api-mutating']?.p99Ms).toBeLessThan(1000);
     expect(summary.error).toMatch(/^inconclusive: .*api-mutating.* breached while the load generator was saturated .*give the engine its own cores/);
     expect(text).toMatch(/load generator: SATURATED/);
     expect(text).toMatch(/\(exit 4\)/);

@@ -1,5 +1,6 @@
 // The fleet scenario with a load generator starved on purpose: on every 10th call the engine's
-// thread is held for 1.5 s while that call (and whatever else is in flight) waits on the wire,
+// thread is held for 1.5 s while that call (and whatever else is in flight: the test's simulator
+// answers in 200 ms) waits on the wire,
 // so the agents read seconds after the target answered in milliseconds. What a saturated machine
 // does to a run, made certain. Only for the first 8 s of load: starved for the whole run, the VUs
 // would work off the backlog long after the run's duration.
